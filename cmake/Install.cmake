@@ -1,0 +1,50 @@
+# Installation: the library under its SONAME scheme, its POSIX helper beside it, the MCA component
+# links, the headers, a CMake package and a pkg-config file.
+include(CMakePackageConfigHelpers)
+
+set(NATIVE_SNAPC_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/NativeSnapc" CACHE STRING
+    "Install directory of the CMake package files, relative to the prefix")
+set(_real_name "libnative_snapc.so.${PROJECT_VERSION}")
+
+install(FILES "${NATIVE_SNAPC_LIBRARY}"
+    DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+    RENAME "${_real_name}"
+    PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+# Found through the library's RUNPATH ($ORIGIN), whatever the host's working directory.
+install(FILES "${NATIVE_SNAPC_POSIX_HELPER}"
+    DESTINATION "${CMAKE_INSTALL_LIBDIR}"
+    PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+
+# Links: the SONAME, the development name, and the names the MCA loader looks for.
+file(RELATIVE_PATH _component_to_libdir
+    "/${NATIVE_SNAPC_MCA_COMPONENT_DIR}" "/${CMAKE_INSTALL_LIBDIR}/${NATIVE_SNAPC_SONAME}")
+install(CODE "
+    set(_libdir \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}\")
+    set(_mcadir \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${NATIVE_SNAPC_MCA_COMPONENT_DIR}\")
+    file(MAKE_DIRECTORY \"\${_mcadir}\")
+    file(CREATE_LINK \"${_real_name}\" \"\${_libdir}/${NATIVE_SNAPC_SONAME}\" SYMBOLIC)
+    file(CREATE_LINK \"${NATIVE_SNAPC_SONAME}\" \"\${_libdir}/libnative_snapc.so\" SYMBOLIC)
+    foreach(_component mca_snapc_full.so mca_crs_self.so)
+        file(CREATE_LINK \"${_component_to_libdir}\" \"\${_mcadir}/\${_component}\" SYMBOLIC)
+        message(STATUS \"Installing: \${_mcadir}/\${_component} -> ${_component_to_libdir}\")
+    endforeach()
+")
+
+install(DIRECTORY include/native_snapc DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+
+configure_package_config_file(cmake/NativeSnapcConfig.cmake.in
+    "${PROJECT_BINARY_DIR}/NativeSnapcConfig.cmake"
+    INSTALL_DESTINATION "${NATIVE_SNAPC_INSTALL_CMAKEDIR}"
+    PATH_VARS CMAKE_INSTALL_LIBDIR CMAKE_INSTALL_INCLUDEDIR NATIVE_SNAPC_MCA_COMPONENT_DIR)
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/NativeSnapcConfigVersion.cmake"
+    COMPATIBILITY SameMajorVersion)
+install(FILES
+    "${PROJECT_BINARY_DIR}/NativeSnapcConfig.cmake"
+    "${PROJECT_BINARY_DIR}/NativeSnapcConfigVersion.cmake"
+    DESTINATION "${NATIVE_SNAPC_INSTALL_CMAKEDIR}")
+
+# Relocatable: the prefix is found from the .pc file's own directory.
+file(RELATIVE_PATH NATIVE_SNAPC_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
+string(REGEX REPLACE "/$" "" NATIVE_SNAPC_PC_TO_PREFIX "${NATIVE_SNAPC_PC_TO_PREFIX}")
+configure_file(cmake/native_snapc.pc.in "${PROJECT_BINARY_DIR}/native_snapc.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/native_snapc.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")

@@ -1,0 +1,2 @@
+/* Placeholder; replaced below. */
+int main(void) { return 0; }

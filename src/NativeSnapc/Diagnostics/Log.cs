@@ -1,0 +1,33 @@
+using System;
+
+namespace NativeSnapc.Diagnostics;
+
+/// <summary>
+/// The library's log. Until a host sink is attached (the Open MPI host adapter routes lines to
+/// opal_output) lines go to stderr. Never throws: it is called from catch blocks at the C boundary.
+/// </summary>
+internal static class Log
+{
+    /// <summary>Where lines go once a host is bound; null means stderr.</summary>
+    public static Action<string>? Sink { get; set; }
+
+    public static void Error(string message) => Write(message);
+
+    public static void Write(string message)
+    {
+        try
+        {
+            var sink = Sink;
+            if (sink is not null)
+            {
+                sink(message);
+                return;
+            }
+            Console.Error.WriteLine(message);
+        }
+        catch
+        {
+            // Nothing left to report to; losing a log line must not cost the host process.
+        }
+    }
+}
