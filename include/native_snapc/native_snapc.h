@@ -1,0 +1,14 @@
+/*
+ * native_snapc/native_snapc.h: the whole C ABI of libnative_snapc.so in one include: the library
+ * version and the Open MPI 4.1 layouts, enums and constants it speaks (release build layouts).
+ */
+#ifndef NATIVE_SNAPC_NATIVE_SNAPC_H
+#define NATIVE_SNAPC_NATIVE_SNAPC_H
+
+#include "version.h"
+#include "opal.h"
+#include "mca.h"
+#include "crs.h"
+#include "snapc.h"
+
+#endif /* NATIVE_SNAPC_NATIVE_SNAPC_H */
