@@ -1,0 +1,286 @@
+using System;
+using System.Collections.Generic;
+using NativeSnapc.Abi;
+
+namespace NativeSnapc.Channels.Dss;
+
+/// <summary>One row of a MIGRATE request (<c>mig_vpids[i]</c>, <c>mig_host_pref[i]</c>, <c>mig_vpid_pref[i]</c>, <c>mig_off_node[i]</c>).</summary>
+internal readonly record struct SnapcMigrationEntry(int Vpid, string? HostPreference, int VpidPreference, int OffNode);
+
+/// <summary>A REQUEST_OP message (app → HNP, tag 25) as the HNP unpacks it.</summary>
+internal sealed record SnapcRequestOp(
+    byte Command,
+    uint JobId,
+    SnapcOpEvent Event,
+    int SeqNum,
+    string? GlobalHandle,
+    int MigrationCount,
+    IReadOnlyList<SnapcMigrationEntry> Migrations);
+
+/// <summary>LOCAL_FINISH (app → own daemon, tag 24).</summary>
+internal sealed record SnapcLocalFinish(byte Command, int CrState);
+
+/// <summary>LOCAL_UPDATE (app → own daemon, tag 24); the bool only in CRDEBUG builds.</summary>
+internal sealed record SnapcLocalUpdate(byte Command, OrteProcessName Name, int Pid, bool? CrdebugFlag);
+
+/// <summary>A reply from the HNP on tag 25: FIN_ACK (no op_state) or CHECKPOINT/MIGRATE done.</summary>
+internal sealed record SnapcRequestOpReply(byte Command, SnapcOpEvent Event, int? OpState);
+
+/// <summary>
+/// The snapc "full" messages of spec/ABI.md §6.3 / PROTOCOL.md §4: builders pack exactly the items the C
+/// code packs, in its order, with its DSS types; parsers unpack them in the order the receiving C code
+/// does (snapc_full_global.c, snapc_full_local.c, snapc_full_app.c) and stop at the first failing
+/// unpack, returning its status. Like the C receivers, parsers check neither command bytes nor trailing
+/// bytes. Builders return a status and the payload (empty on failure); nothing here throws.
+/// </summary>
+internal static class SnapcMessages
+{
+    // ---- app -> HNP, tag 25: REQUEST_OP --------------------------------------------------------
+
+    public static int BuildInit(DssBufferType bufferType, uint jobId, out byte[] payload)
+        => BuildRequestOp(bufferType, jobId, SnapcOpEvent.Init, out payload);
+
+    public static int BuildFin(DssBufferType bufferType, uint jobId, out byte[] payload)
+        => BuildRequestOp(bufferType, jobId, SnapcOpEvent.Fin, out payload);
+
+    public static int BuildCheckpoint(DssBufferType bufferType, uint jobId, out byte[] payload)
+        => BuildRequestOp(bufferType, jobId, SnapcOpEvent.Checkpoint, out payload);
+
+    public static int BuildQuiesceStart(DssBufferType bufferType, uint jobId, out byte[] payload)
+        => BuildRequestOp(bufferType, jobId, SnapcOpEvent.QuiesceStart, out payload);
+
+    public static int BuildQuiesceEnd(DssBufferType bufferType, uint jobId, out byte[] payload)
+        => BuildRequestOp(bufferType, jobId, SnapcOpEvent.QuiesceEnd, out payload);
+
+    /// <summary>
+    /// A REQUEST_OP without event-specific items: cmd 8 (UINT8), jobid (ORTE_JOBID), event (OPAL_INT).
+    /// RESTART and MIGRATE always carry more, so they are refused here (<see cref="OpalStatus.BadParam"/>).
+    /// </summary>
+    public static int BuildRequestOp(DssBufferType bufferType, uint jobId, SnapcOpEvent opEvent, out byte[] payload)
+    {
+        payload = Array.Empty<byte>();
+        if (opEvent is SnapcOpEvent.Restart or SnapcOpEvent.Migrate)
+        {
+            return OpalStatus.BadParam;
+        }
+        var writer = new DssWriter(bufferType);
+        var status = PackRequestOpHead(writer, jobId, opEvent);
+        return Finish(status, writer, out payload);
+    }
+
+    /// <summary>RESTART: the head, then seq_num (OPAL_INT) and global_handle (OPAL_STRING, null = NULL).</summary>
+    public static int BuildRestart(DssBufferType bufferType, uint jobId, int seqNum, string? globalHandle, out byte[] payload)
+    {
+        var writer = new DssWriter(bufferType);
+        var status = PackRequestOpHead(writer, jobId, SnapcOpEvent.Restart);
+        status = Then(status, () => writer.PackInt(seqNum));
+        status = Then(status, () => writer.PackString(globalHandle));
+        return Finish(status, writer, out payload);
+    }
+
+    /// <summary>
+    /// MIGRATE: the head, mig_num (OPAL_INT) = the number of entries, then per entry vpid (OPAL_INT),
+    /// host preference (OPAL_STRING; the C code packs strdup of a char[256] row, so normally not null),
+    /// vpid preference (OPAL_INT), off_node (OPAL_INT).
+    /// </summary>
+    public static int BuildMigrate(DssBufferType bufferType, uint jobId, IReadOnlyList<SnapcMigrationEntry> entries, out byte[] payload)
+    {
+        if (entries is null)
+        {
+            payload = Array.Empty<byte>();
+            return OpalStatus.BadParam;
+        }
+        var writer = new DssWriter(bufferType);
+        var status = PackRequestOpHead(writer, jobId, SnapcOpEvent.Migrate);
+        status = Then(status, () => writer.PackInt(entries.Count));
+        for (var i = 0; i < entries.Count && status == OpalStatus.Success; i++)
+        {
+            var entry = entries[i];
+            status = Then(status, () => writer.PackInt(entry.Vpid));
+            status = Then(status, () => writer.PackString(entry.HostPreference));
+            status = Then(status, () => writer.PackInt(entry.VpidPreference));
+            status = Then(status, () => writer.PackInt(entry.OffNode));
+        }
+        return Finish(status, writer, out payload);
+    }
+
+    private static int PackRequestOpHead(DssWriter writer, uint jobId, SnapcOpEvent opEvent)
+    {
+        var status = writer.PackUInt8(SnapcCommand.FullRequestOp);
+        status = Then(status, () => writer.PackJobId(jobId));
+        return Then(status, () => writer.PackInt((int)opEvent));
+    }
+
+    /// <summary>The HNP side (snapc_full_global.c): cmd, jobid, event, then what the event carries.</summary>
+    public static int ParseRequestOp(ReadOnlyMemory<byte> payload, DssBufferType bufferType, out SnapcRequestOp? request)
+    {
+        request = null;
+        var reader = new DssReader(payload, bufferType);
+        var status = reader.UnpackUInt8(out var command);
+        if (status != OpalStatus.Success) return status;
+        status = reader.UnpackJobId(out var jobId);
+        if (status != OpalStatus.Success) return status;
+        status = reader.UnpackInt(out var opEvent);
+        if (status != OpalStatus.Success) return status;
+
+        var seqNum = 0;
+        string? handle = null;
+        var migrationCount = 0;
+        var migrations = new List<SnapcMigrationEntry>();
+        if (opEvent == (int)SnapcOpEvent.Restart)
+        {
+            status = reader.UnpackInt(out seqNum);
+            if (status != OpalStatus.Success) return status;
+            status = reader.UnpackString(out handle);
+            if (status != OpalStatus.Success) return status;
+        }
+        else if (opEvent == (int)SnapcOpEvent.Migrate)
+        {
+            status = reader.UnpackInt(out migrationCount);
+            if (status != OpalStatus.Success) return status;
+            // Grows per entry read: every entry consumes payload bytes, so a garbled count cannot make
+            // this allocate more than the payload justifies.
+            for (var i = 0; i < migrationCount; i++)
+            {
+                status = reader.UnpackInt(out var vpid);
+                if (status != OpalStatus.Success) return status;
+                status = reader.UnpackString(out var host);
+                if (status != OpalStatus.Success) return status;
+                status = reader.UnpackInt(out var vpidPreference);
+                if (status != OpalStatus.Success) return status;
+                status = reader.UnpackInt(out var offNode);
+                if (status != OpalStatus.Success) return status;
+                migrations.Add(new SnapcMigrationEntry(vpid, host, vpidPreference, offNode));
+            }
+        }
+        request = new SnapcRequestOp(command, jobId, (SnapcOpEvent)opEvent, seqNum, handle, migrationCount, migrations);
+        return OpalStatus.Success;
+    }
+
+    // ---- app -> own daemon, tag 24 -------------------------------------------------------------
+
+    /// <summary>LOCAL_FINISH: cmd 5 (ORTE_SNAPC_CMD), cr_state (OPAL_INT).</summary>
+    public static int BuildLocalFinish(DssBufferType bufferType, int crState, out byte[] payload)
+    {
+        var writer = new DssWriter(bufferType);
+        var status = writer.PackUInt8(SnapcCommand.LocalFinish);
+        status = Then(status, () => writer.PackInt(crState));
+        return Finish(status, writer, out payload);
+    }
+
+    public static int ParseLocalFinish(ReadOnlyMemory<byte> payload, DssBufferType bufferType, out SnapcLocalFinish? message)
+    {
+        message = null;
+        var reader = new DssReader(payload, bufferType);
+        var status = reader.UnpackUInt8(out var command);
+        if (status != OpalStatus.Success) return status;
+        status = reader.UnpackInt(out var crState);
+        if (status != OpalStatus.Success) return status;
+        message = new SnapcLocalFinish(command, crState);
+        return OpalStatus.Success;
+    }
+
+    /// <summary>
+    /// LOCAL_UPDATE: cmd 4 (ORTE_SNAPC_CMD), own name (ORTE_NAME), pid (OPAL_PID), and in CRDEBUG builds
+    /// MPIR_debug_with_checkpoint (OPAL_BOOL) — pass null for the default (non-CRDEBUG) shape.
+    /// </summary>
+    public static int BuildLocalUpdate(DssBufferType bufferType, OrteProcessName name, int pid, bool? crdebugFlag, out byte[] payload)
+    {
+        var writer = new DssWriter(bufferType);
+        var status = writer.PackUInt8(SnapcCommand.LocalUpdate);
+        status = Then(status, () => writer.PackName(name));
+        status = Then(status, () => writer.PackPid(pid));
+        if (crdebugFlag is { } flag)
+        {
+            status = Then(status, () => writer.PackBool(flag));
+        }
+        return Finish(status, writer, out payload);
+    }
+
+    public static int ParseLocalUpdate(ReadOnlyMemory<byte> payload, DssBufferType bufferType, bool withCrdebugFlag, out SnapcLocalUpdate? message)
+    {
+        message = null;
+        var reader = new DssReader(payload, bufferType);
+        var status = reader.UnpackUInt8(out var command);
+        if (status != OpalStatus.Success) return status;
+        status = reader.UnpackName(out var name);
+        if (status != OpalStatus.Success) return status;
+        status = reader.UnpackPid(out var pid);
+        if (status != OpalStatus.Success) return status;
+        bool? flag = null;
+        if (withCrdebugFlag)
+        {
+            status = reader.UnpackBool(out var value);
+            if (status != OpalStatus.Success) return status;
+            flag = value;
+        }
+        message = new SnapcLocalUpdate(command, name, pid, flag);
+        return OpalStatus.Success;
+    }
+
+    // ---- HNP -> app, tag 25: replies -----------------------------------------------------------
+
+    /// <summary>FIN_ACK: cmd 8 (UINT8), event FIN_ACK (OPAL_INT) — two items only.</summary>
+    public static int BuildFinAck(DssBufferType bufferType, out byte[] payload)
+    {
+        var writer = new DssWriter(bufferType);
+        var status = writer.PackUInt8(SnapcCommand.FullRequestOp);
+        status = Then(status, () => writer.PackInt((int)SnapcOpEvent.FinAck));
+        return Finish(status, writer, out payload);
+    }
+
+    /// <summary>CHECKPOINT done: cmd 8, event CHECKPOINT (echoed), op_state (0 ok, -1 if the job went to ERROR).</summary>
+    public static int BuildCheckpointDone(DssBufferType bufferType, int opState, out byte[] payload)
+        => BuildRequestOpDone(bufferType, SnapcOpEvent.Checkpoint, opState, out payload);
+
+    /// <summary>MIGRATE done: cmd 8, event MIGRATE, op_state 0 (the HNP sends nothing on failure).</summary>
+    public static int BuildMigrateDone(DssBufferType bufferType, out byte[] payload)
+        => BuildRequestOpDone(bufferType, SnapcOpEvent.Migrate, 0, out payload);
+
+    public static int BuildRequestOpDone(DssBufferType bufferType, SnapcOpEvent opEvent, int opState, out byte[] payload)
+    {
+        var writer = new DssWriter(bufferType);
+        var status = writer.PackUInt8(SnapcCommand.FullRequestOp);
+        status = Then(status, () => writer.PackInt((int)opEvent));
+        status = Then(status, () => writer.PackInt(opState));
+        return Finish(status, writer, out payload);
+    }
+
+    /// <summary>What app_coord_finalize unpacks: cmd (UINT8), op_event (OPAL_INT).</summary>
+    public static int ParseFinAck(ReadOnlyMemory<byte> payload, DssBufferType bufferType, out SnapcRequestOpReply? reply)
+    {
+        reply = null;
+        var reader = new DssReader(payload, bufferType);
+        var status = reader.UnpackUInt8(out var command);
+        if (status != OpalStatus.Success) return status;
+        status = reader.UnpackInt(out var opEvent);
+        if (status != OpalStatus.Success) return status;
+        reply = new SnapcRequestOpReply(command, (SnapcOpEvent)opEvent, null);
+        return OpalStatus.Success;
+    }
+
+    /// <summary>What app_coord_request_op unpacks after CHECKPOINT or MIGRATE: cmd, op_event, op_state.</summary>
+    public static int ParseRequestOpDone(ReadOnlyMemory<byte> payload, DssBufferType bufferType, out SnapcRequestOpReply? reply)
+    {
+        reply = null;
+        var reader = new DssReader(payload, bufferType);
+        var status = reader.UnpackUInt8(out var command);
+        if (status != OpalStatus.Success) return status;
+        status = reader.UnpackInt(out var opEvent);
+        if (status != OpalStatus.Success) return status;
+        status = reader.UnpackInt(out var opState);
+        if (status != OpalStatus.Success) return status;
+        reply = new SnapcRequestOpReply(command, (SnapcOpEvent)opEvent, opState);
+        return OpalStatus.Success;
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private static int Then(int status, Func<int> next) => status == OpalStatus.Success ? next() : status;
+
+    private static int Finish(int status, DssWriter writer, out byte[] payload)
+    {
+        payload = status == OpalStatus.Success ? writer.ToArray() : Array.Empty<byte>();
+        return status;
+    }
+}
