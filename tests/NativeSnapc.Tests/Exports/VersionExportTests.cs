@@ -1,0 +1,59 @@
+using System.Runtime.InteropServices;
+using NativeSnapc.Tests.Support;
+using NUnit.Framework;
+
+namespace NativeSnapc.Tests.Exports;
+
+/// <summary>The version query and the ABI data symbol of the built NativeAOT library, through P/Invoke.</summary>
+[TestFixture]
+public sealed unsafe partial class VersionExportTests
+{
+    [LibraryImport(NativeLibraryUnderTest.Name, EntryPoint = "native_snapc_query_version")]
+    private static partial int QueryVersion(uint* major, uint* minor, uint* patch);
+
+    /// <summary>The head of nsnapc_abi_info_t (include/native_snapc/version.h), read from the data symbol.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct AbiInfo
+    {
+        public uint struct_size, abi_major, abi_minor, layout_variant, opal_major, opal_minor, opal_object_size, reserved;
+        public delegate* unmanaged[Cdecl]<uint*, uint*, uint*, int> query_version;
+    }
+
+    [OneTimeSetUp]
+    public void LoadLibrary() => _ = NativeLibraryUnderTest.Handle;
+
+    [Test]
+    public void QueryVersionReturnsTheManagedLibraryVersion()
+    {
+        uint major = 99, minor = 99, patch = 99;
+        Assert.That(QueryVersion(&major, &minor, &patch), Is.EqualTo(0));
+        Assert.That((major, minor, patch), Is.EqualTo((LibraryVersion.Major, LibraryVersion.Minor, LibraryVersion.Patch)));
+    }
+
+    [Test]
+    public void QueryVersionRejectsNullPointersWithBadParam()
+    {
+        uint value;
+        Assert.That(QueryVersion(null, &value, &value), Is.EqualTo(Abi.OpalStatus.BadParam));
+        Assert.That(QueryVersion(&value, null, &value), Is.EqualTo(Abi.OpalStatus.BadParam));
+        Assert.That(QueryVersion(&value, &value, null), Is.EqualTo(Abi.OpalStatus.BadParam));
+    }
+
+    [Test]
+    public void AbiDataSymbolDescribesTheReleaseLayoutAndPointsAtTheExport()
+    {
+        var abi = (AbiInfo*)NativeLibraryUnderTest.Export("native_snapc_abi");
+        Assert.Multiple(() =>
+        {
+            Assert.That(abi->struct_size, Is.EqualTo((uint)sizeof(AbiInfo)));
+            Assert.That(abi->layout_variant, Is.EqualTo(1u), "NSNAPC_LAYOUT_OPAL_RELEASE");
+            Assert.That((abi->opal_major, abi->opal_minor), Is.EqualTo((4u, 1u)));
+            Assert.That(abi->opal_object_size, Is.EqualTo((uint)sizeof(Abi.OpalObject)));
+            Assert.That((nint)abi->query_version, Is.EqualTo(NativeLibraryUnderTest.Export("native_snapc_query_version")));
+        });
+        uint major, minor, patch;
+        Assert.That(abi->query_version(&major, &minor, &patch), Is.EqualTo(0));
+        Assert.That(major * 10000 + minor * 100 + patch,
+            Is.EqualTo(LibraryVersion.Major * 10000 + LibraryVersion.Minor * 100 + LibraryVersion.Patch));
+    }
+}
