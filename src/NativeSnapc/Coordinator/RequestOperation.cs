@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using NativeSnapc.Abi;
+using NativeSnapc.Channels.Dss;
+
+namespace NativeSnapc.Coordinator;
+
+/// <summary>
+/// An <c>orte_snapc_base_request_op_t</c> in managed form. The host adapter reads it from the caller's
+/// struct and writes <see cref="SeqNum"/> and, when <see cref="GlobalHandleChanged"/>, <see cref="GlobalHandle"/> back.
+/// </summary>
+internal sealed class RequestOperation
+{
+    /// <summary>The raw <c>event</c> value (may be outside the enum: the coordinator refuses those).</summary>
+    public int Event { get; init; }
+
+    public int Leader { get; init; }
+
+    public int SeqNum { get; set; }
+
+    public string? GlobalHandle { get; private set; }
+
+    public bool GlobalHandleChanged { get; private set; }
+
+    /// <summary>The raw <c>mig_num</c>.</summary>
+    public int MigrationCount { get; init; }
+
+    /// <summary>The migration table, or null when the caller's arrays are NULL or <c>mig_num</c> is out of range.</summary>
+    public IReadOnlyList<SnapcMigrationEntry>? Migrations { get; init; }
+
+    public SnapcOpEvent OpEvent => (SnapcOpEvent)Event;
+
+    public RequestOperation(string? globalHandle = null)
+    {
+        GlobalHandle = globalHandle;
+    }
+
+    public void SetGlobalHandle(string? value)
+    {
+        GlobalHandle = value;
+        GlobalHandleChanged = true;
+    }
+}

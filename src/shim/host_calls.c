@@ -1,0 +1,1 @@
+/* Calls into the host that C# cannot make directly (variadic functions); written in the next step. */
