@@ -6,6 +6,7 @@ internal static class OpalStatus
     [NativeName("OPAL_SUCCESS")] public const int Success = 0;
     [NativeName("OPAL_ERROR")] public const int Error = -1;
     [NativeName("OPAL_ERR_OUT_OF_RESOURCE")] public const int OutOfResource = -2;
+    [NativeName("OPAL_ERR_RESOURCE_BUSY")] public const int ResourceBusy = -4;
     [NativeName("OPAL_ERR_BAD_PARAM")] public const int BadParam = -5;
     [NativeName("OPAL_ERR_NOT_IMPLEMENTED")] public const int NotImplemented = -7;
     [NativeName("OPAL_ERR_NOT_SUPPORTED")] public const int NotSupported = -8;
@@ -21,5 +22,8 @@ internal static class OpalStatus
     [NativeName("OPAL_ERR_TYPE_MISMATCH")] public const int TypeMismatch = -27;
     [NativeName("OPAL_ERR_UNKNOWN_DATA_TYPE")] public const int UnknownDataType = -29;
     [NativeName("OPAL_ERR_BUFFER")] public const int Buffer = -30;
+    [NativeName("OPAL_ERR_FILE_OPEN_FAILURE")] public const int FileOpenFailure = -21;
     [NativeName("OPAL_ERR_SILENT")] public const int Silent = -43;
+    [NativeName("OPAL_ERR_NOT_INITIALIZED")] public const int NotInitialized = -44;
+    [NativeName("OPAL_ERR_CONNECTION_FAILED")] public const int ConnectionFailed = -49;
 }

@@ -113,9 +113,9 @@ internal interface IHostPort
     int SstoreRegisterHandle(uint handle);
 
     /// <summary><c>orte_sstore.get_attr</c>; <paramref name="value"/> is null when the store has none.</summary>
-    int SstoreGetAttr(uint handle, int key, out string? value);
+    int SstoreGetAttr(uint handle, uint key, out string? value);
 
-    int SstoreSetAttr(uint handle, int key, string value);
+    int SstoreSetAttr(uint handle, uint key, string value);
 
     int SstoreSync(uint handle);
 

@@ -1,0 +1,507 @@
+using NativeSnapc.Abi;
+using NativeSnapc.Channels;
+using NativeSnapc.Channels.Fifo;
+using NativeSnapc.Diagnostics;
+
+namespace NativeSnapc.Coordinator;
+
+/// <summary>
+/// One checkpoint attempt, as the host's <c>opal_cr_test_if_checkpoint_ready</c> drives it through the
+/// notify callback (snapc_full_app_notify_response and its stages, PROTOCOL.md §2).
+/// </summary>
+internal sealed partial class AppCoordinator
+{
+    /// <summary>Between stage 1 and stage 3 of an attempt.</summary>
+    private bool _attemptOpen;
+
+    /// <summary>snapc_full_app_notify_response(resp).</summary>
+    internal int NotifyResponse(int response)
+    {
+        if (_lifecycle != Lifecycle.Initialized)
+        {
+            // Our callback stays registered after finalize when the host had none before us.
+            Log.Error($"App) notify_response: Error: checkpoint request ({response}) while the coordinator is not initialized; refused");
+            if (_host.CheckpointingState == StatusRunning)
+            {
+                _host.CheckpointingState = StatusNone;
+            }
+            return OpalStatus.NotInitialized;
+        }
+        _currentOptions ??= new CheckpointOptions();
+
+        if (!_host.CurrentlyStalled)
+        {
+            _host.ContinueLikeRestart = false;
+            _host.FlushRestartFiles = true;
+
+            Log.Verbose(10, "App) notify_response: Stage 1...");
+            _attemptOpen = true;
+            var status = Stage1(response);
+            if (status != OpalStatus.Success)
+            {
+                return FailAttempt(status);
+            }
+            _notifyCrState = CrsRunning;
+            _currentCrState = CrsRunning;
+            Log.Verbose(10, "App) notify_response: Start checkpoint...");
+        }
+        return TakeCheckpoint();
+    }
+
+    /// <summary>From the original's STAGE_1 label: INC prep, the checkpointer, stage 2, recovery, stage 3.</summary>
+    private int TakeCheckpoint()
+    {
+        _host.CurrentlyStalled = false;
+        var options = _currentOptions!;
+        var crState = _notifyCrState;
+        var pid = _host.GetPid();
+        var exitStatus = OpalStatus.Success;
+
+        if (_settings.SkipApp)
+        {
+            Log.Verbose(2, $"App) notify_response: Skipping App. ({pid})");
+            crState = CrsContinue;
+            // The original also skipped the final handshake, which left the local coordinator waiting
+            // forever: report a skipped checkpoint and take part in the rest of the protocol.
+            SetAttr(_currentSsHandle, SstoreKey.LocalSkipCkpt, "1");
+            _currentCrState = crState;
+            exitStatus = Stage2(ref crState, setComponentName: false);
+            _currentCrState = crState;
+        }
+        else
+        {
+            var status = _host.IncCorePrep();
+            if (status == OpalStatus.Exists)
+            {
+                Log.Verbose(5, $"App) notify_response: Stalling the checkpoint progress until state is stable again (PID = {pid})");
+                _host.CurrentlyStalled = true;
+                return OpalStatus.Success;
+            }
+            if (status != OpalStatus.Success)
+            {
+                Log.Error($"App) notify_response: Error: checkpoint notification failed. {status}");
+                return FailAttempt(status);
+            }
+
+            if (options.IncPrepOnly)
+            {
+                Log.Verbose(10, "App) notify_response: INC Prep Only...");
+                return IncPrepOnly(crState);
+            }
+            Log.Verbose(10, "App) notify_response: Normal operation...");
+
+            if (_currentlyAllMigrating)
+            {
+                _host.ContinueLikeRestart = true;
+                _host.FlushRestartFiles = false;
+            }
+            if (!_currentlyMigrating && _currentlyAllMigrating)
+            {
+                Log.Verbose(2, $"App) notify_response: Skipping App. ({pid}) - This process is not migrating");
+                crState = CrsContinue;
+            }
+            else
+            {
+                status = _host.IncCoreCkpt(pid, _localSnapshot!, options, ref crState);
+                if (status != OpalStatus.Success)
+                {
+                    Log.Error($"App) notify_response: Error: the checkpointer failed ({status}, state {crState})");
+                    exitStatus = status;
+                    // The original passed RUNNING on as the final state, which the local coordinator takes for success.
+                    if (crState == CrsRunning)
+                    {
+                        crState = CrsError;
+                    }
+                }
+            }
+            _currentCrState = crState;
+
+            // On restart this process is no longer attached to the local coordinator of the checkpoint.
+            if (crState != CrsRestart)
+            {
+                Log.Verbose(5, "App) notify_response: Stage 2...");
+                status = Stage2(ref crState, setComponentName: _currentlyMigrating || !_currentlyAllMigrating);
+                exitStatus = First(exitStatus, status);
+                _currentCrState = crState;
+            }
+
+            exitStatus = First(exitStatus, Recover(crState));
+        }
+
+        _host.StallCheck = false;
+        if (crState == CrsRestart)
+        {
+            Log.Verbose(5, $"App) notify_response: Restarting... ({_host.MyName} : {pid})");
+            options.Term = false;
+        }
+        else if (crState == CrsContinue)
+        {
+            Log.Verbose(5, $"App) notify_response: Continuing...({_host.MyName} : {pid})");
+        }
+        else if (crState != CrsTerm)
+        {
+            Log.Verbose(5, $"App) notify_response: Unknown cr_state({crState}) [{pid}]");
+        }
+        return FinishAttempt(crState, exitStatus, terminateIfAsked: true);
+    }
+
+    /// <summary>
+    /// INC recovery after the checkpointer: non-migrating processes of a migration recover "as if
+    /// restarting", because the migrated processes expect that.
+    /// </summary>
+    private int Recover(int crState)
+    {
+        var state = _currentlyAllMigrating && !_currentlyMigrating ? CrsRestart : crState;
+        var status = _host.IncCoreRecover(state);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) notify_response: Error: INC recovery ({state}) failed ({status})");
+        }
+        return status;
+    }
+
+    /// <summary>
+    /// A failure before the checkpointer ran: the handshake, sstore registration or INC prep. No checkpoint
+    /// is taken. The local coordinator, if it got as far as waiting for a final state, is told ERROR.
+    /// </summary>
+    private int FailAttempt(int status)
+    {
+        if (!_rendezvousDone)
+        {
+            // Nobody opened the pipes: no local coordinator asked for this checkpoint (a stray signal, or a
+            // peer that died before the rendezvous). Nothing to report, and the same names serve the next request.
+            Log.Error($"App) notify_response: Error: no local coordinator joined the handshake ({status}); no checkpoint taken");
+            _attemptOpen = false;
+            _pipes?.CloseAndRemove();
+            ReuseUnmetPipeNames();
+            _host.CheckpointingState = StatusNone;
+            _host.CurrentlyStalled = false;
+            _currentlyAllMigrating = false;
+            _currentlyMigrating = false;
+            _localSnapshot?.Dispose();
+            _localSnapshot = null;
+            _currentOptions = null;
+            _signal.EndCheckpoint();
+            return status;
+        }
+
+        Log.Error($"App) notify_response: Error: the checkpoint was refused or failed before it started ({status}); no checkpoint taken");
+        if (_handshakeComplete)
+        {
+            ReportFinalState(CrsError);
+        }
+        _currentCrState = CrsError;
+        return FinishAttempt(CrsError, status, terminateIfAsked: false);
+    }
+
+    /// <summary>Tells the local coordinator a final state without waiting for a release (used for ERROR, which the HNP never releases).</summary>
+    private void ReportFinalState(int crState)
+    {
+        var written = _pipes!.WriteInt32(crState, _settings.HandshakeTimeout);
+        if (!written.Ok)
+        {
+            Log.Error($"App) notify_response: Error: Unable to write cr_state to named pipe ({_pipes.WritePath}): {written}");
+        }
+    }
+
+    /// <summary>Stage 3 and what follows it in notify_response: the optional wait for termination.</summary>
+    private int FinishAttempt(int crState, int exitStatus, bool terminateIfAsked)
+    {
+        Log.Verbose(5, "App) notify_response: Stage 3...");
+        var terminate = terminateIfAsked && _currentOptions?.Term == true;
+        exitStatus = First(exitStatus, Stage3(crState, skipFinishMessage: false, keepCheckpointActive: terminate));
+        if (terminate)
+        {
+            Log.Verbose(10, "App) notify_response: User has asked to terminate the application");
+            exitStatus = First(exitStatus, WaitForTermination("terminate after the checkpoint"));
+            _signal.EndCheckpoint();
+        }
+        _currentOptions = null;
+        return exitStatus;
+    }
+
+    // ---- stage 1: pipes, handshake, sstore ---------------------------------------------------------
+
+    private int Stage1(int response)
+    {
+        _rendezvousDone = false;
+        _handshakeComplete = false;
+        _host.ClearTimers((int)MyVpid);
+        _host.SetTimer(OpalCr.TimerEntry0);
+
+        Log.Verbose(10, "App) notify_response: Open Communication Channels.");
+        var pipes = _pipes!;
+        var opened = pipes.Open(_settings.HandshakeTimeout);
+        if (!opened.Ok)
+        {
+            Log.Error($"App) notify_response: Error: cannot open the named pipes ({pipes.ReadPath}) ({pipes.WritePath}): {opened}");
+            return ToStatus(opened);
+        }
+        _rendezvousDone = true;
+
+        Log.Verbose(10, "App) notify_response: Initial Handshake.");
+        var status = HandshakeStart(pipes, response);
+        if (status != OpalStatus.Success)
+        {
+            return status;
+        }
+        _host.SetTimer(OpalCr.TimerEntry1);
+
+        Log.Verbose(10, "App) notify_response: Register with SStore...");
+        status = _host.SstoreRegisterHandle(_currentSsHandle);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) notify_response: Error: cannot register sstore handle {_currentSsHandle} ({status})");
+            return status;
+        }
+
+        _localSnapshot?.Dispose();
+        _localSnapshot = _host.CreateSnapshot();
+        if (!_currentlyMigrating && _currentlyAllMigrating)
+        {
+            SetAttr(_currentSsHandle, SstoreKey.LocalSkipCkpt, "1");
+        }
+        _host.SstoreGetAttr(_currentSsHandle, SstoreKey.LocalSnapLoc, out var directory);
+        _localSnapshot.SnapshotDirectory = directory;
+        _host.SstoreGetAttr(_currentSsHandle, SstoreKey.LocalSnapMeta, out var metadata);
+        _localSnapshot.MetadataFilename = metadata;
+        _host.SetTimer(OpalCr.TimerEntry2);
+
+        Log.Verbose(10, $"App) notify_response: Start checkpoint... ({_currentSsHandle})");
+        Log.Verbose(10, $"App) notify_response: Are we migrating [{(_currentlyAllMigrating ? "True" : "False"),5}]. Am I migrating [{(_currentlyMigrating ? "True" : "False"),5}]");
+        return OpalStatus.Success;
+    }
+
+    /// <summary>
+    /// snapc_full_app_ckpt_handshake_start: the options block and the sstore handle, our response, and for
+    /// START the sentinel. Unlike the original, a failed read or write, or a response other than START, is
+    /// an error: no checkpoint follows it.
+    /// </summary>
+    private int HandshakeStart(IHandshakePipes pipes, int response)
+    {
+        var bound = _settings.HandshakeTimeout;
+        if (!ReadOption(pipes, "all_migrating", out var allMigrating, out var failure)
+            || !ReadOption(pipes, "migrating", out var migrating, out failure)
+            || !ReadOption(pipes, "term", out var term, out failure)
+            || !ReadOption(pipes, "stop", out var stop, out failure)
+            || !ReadOption(pipes, "inc_prep_only", out var incPrepOnly, out failure)
+            || !ReadOption(pipes, "inc_recover_only", out var incRecoverOnly, out failure))
+        {
+            return failure;
+        }
+        _currentlyAllMigrating = allMigrating;
+        _currentlyMigrating = migrating;
+        var options = _currentOptions!;
+        options.Term = term;
+        options.Stop = stop;
+        options.IncPrepOnly = incPrepOnly;
+        options.IncRecoverOnly = incRecoverOnly;
+
+        var read = pipes.ReadInt32(bound, out var handle);
+        if (!read.Ok)
+        {
+            Log.Error($"App) notify_response: Error: Unable to read the sstore handle from named pipe ({pipes.ReadPath}): {read}");
+            return ToStatus(read);
+        }
+        _currentSsHandle = unchecked((uint)handle);
+
+        Log.Verbose(10, $"App) {_host.MyName} Received Options... Responding with {response}");
+        var written = pipes.WriteInt32(response, bound);
+        if (!written.Ok)
+        {
+            Log.Error($"App) notify_response: {response}: Error: Unable to write to pipe ({pipes.WritePath}): {written}");
+            return ToStatus(written);
+        }
+
+        switch ((OpalCrCkptCmdState)response)
+        {
+            case OpalCrCkptCmdState.CmdStart:
+                break;
+            case OpalCrCkptCmdState.CmdInProgress:
+                Log.Error($"App) notify_response: Checkpoint in progress, cannot start ({_host.GetPid()})");
+                return OpalStatus.ResourceBusy;
+            case OpalCrCkptCmdState.CmdNull:
+                Log.Error($"App) notify_response: Non-checkpointable application, cannot start ({_host.GetPid()})");
+                return OpalStatus.NotSupported;
+            default:
+                Log.Error($"App) notify_response: Error generated, cannot start ({_host.GetPid()}, response {response})");
+                return OpalStatus.Error;
+        }
+
+        Log.Verbose(10, $"App) notify_response: Starting checkpoint request ({_host.GetPid()})");
+        read = pipes.ReadInt32(bound, out _);
+        if (!read.Ok)
+        {
+            Log.Error($"App) notify_response: Error: Unable to read from named pipe ({pipes.ReadPath}): {read}");
+            return ToStatus(read);
+        }
+        _handshakeComplete = true;
+        return OpalStatus.Success;
+    }
+
+    private bool ReadOption(IHandshakePipes pipes, string name, out bool value, out int failure)
+    {
+        var read = pipes.ReadInt32(_settings.HandshakeTimeout, out var raw);
+        value = raw != 0;
+        failure = ToStatus(read);
+        if (!read.Ok)
+        {
+            Log.Error($"App) notify_response: Error: Unable to read the '{name}' option from named pipe ({pipes.ReadPath}): {read}");
+        }
+        return read.Ok;
+    }
+
+    /// <summary>app_notify_resp_inc_prep_only: quiesce start ends here until QUIESCE_END.</summary>
+    private int IncPrepOnly(int crState)
+    {
+        var written = _pipes!.WriteInt32(crState, _settings.HandshakeTimeout);
+        if (!written.Ok)
+        {
+            Log.Error($"App) notify_response: Error: Unable to write cr_state to named pipe ({_pipes.WritePath}): {written}");
+            _quiesceStartFailed = true;
+            // The stack was prepared: resume it before giving up.
+            _host.IncCoreRecover(CrsError);
+            _currentCrState = CrsError;
+            return FinishAttempt(CrsError, ToStatus(written), terminateIfAsked: false);
+        }
+        _quiesceStartFailed = false;
+        _appNotifProcessed = true;
+        return OpalStatus.Success;
+    }
+
+    // ---- stage 2: sstore sync and the final handshake ----------------------------------------------
+
+    /// <summary>
+    /// app_notify_resp_stage_2. A failed sync means the snapshot is not recorded, and a failed final
+    /// handshake means the local coordinator does not know the result: both turn the state into ERROR.
+    /// </summary>
+    private int Stage2(ref int crState, bool setComponentName)
+    {
+        _host.SetTimer(OpalCr.TimerEntry3);
+        var status = OpalStatus.Success;
+        if (!_currentOptions!.Stop)
+        {
+            if (setComponentName)
+            {
+                // A checkpointer that leaves the name unset (the original 'self') would make the daemon wait forever.
+                var name = _localSnapshot?.ComponentName ?? NonEmpty(_host.SelectedCrsComponentName);
+                if (name is not null)
+                {
+                    SetAttr(_currentSsHandle, SstoreKey.LocalCrsComp, name);
+                }
+                else
+                {
+                    Log.Error("App) notify_response: Error: the checkpointer named no component; the sstore records none");
+                }
+            }
+            status = Sync(_currentSsHandle);
+            if (status != OpalStatus.Success)
+            {
+                crState = CrsError;
+            }
+        }
+        _lastSsHandle = _currentSsHandle;
+        _currentSsHandle = SstoreHandle.Invalid;
+
+        Log.Verbose(10, "App) notify_response: Waiting for final handshake.");
+        var ended = HandshakeEnd(crState);
+        if (ended != OpalStatus.Success)
+        {
+            crState = CrsError;
+            return ended;
+        }
+        Log.Verbose(10, "App) notify_response: Final Handshake complete.");
+        return status;
+    }
+
+    /// <summary>snapc_full_app_ckpt_handshake_end: the final state, then the release.</summary>
+    private int HandshakeEnd(int crState)
+    {
+        var pipes = _pipes!;
+        var written = pipes.WriteInt32(crState, _settings.HandshakeTimeout);
+        if (!written.Ok)
+        {
+            Log.Error($"App) notify_response: Error: Unable to write cr_state to named pipe ({pipes.WritePath}): {written}");
+            return ToStatus(written);
+        }
+
+        if (_currentlyAllMigrating && _currentlyMigrating)
+        {
+            // A migrating process is not released: it is restarted elsewhere and this copy is killed.
+            Stage3(crState, skipFinishMessage: true, keepCheckpointActive: true);
+            var waited = WaitForTermination("migrating process");
+            _signal.EndCheckpoint();
+            return waited;
+        }
+
+        if (crState == CrsError)
+        {
+            // The HNP never releases a checkpoint that failed (its state machine has no ERROR branch).
+            Log.Verbose(5, $"App) handshake_end: Not waiting for a release after reporting an error ({_host.GetPid()})");
+            return OpalStatus.Success;
+        }
+
+        Log.Verbose(5, $"App) handshake_end: Waiting for release ({_host.GetPid()})");
+        var read = pipes.ReadInt32(_settings.ReleaseTimeout, out _);
+        if (!read.Ok)
+        {
+            Log.Error($"App) notify_response: Error: Unable to read the 'last_cmd' from named pipe ({pipes.ReadPath}): {read}");
+            return ToStatus(read);
+        }
+        Log.Verbose(5, $"App) handshake_end: Released... ({_host.GetPid()})");
+        return OpalStatus.Success;
+    }
+
+    // ---- stage 3: LOCAL_FINISH, cleanup, new names --------------------------------------------------
+
+    /// <summary>
+    /// app_notify_resp_stage_3. The checkpoint is marked as ended before LOCAL_FINISH is sent, so a local
+    /// coordinator that signals the next checkpoint as soon as it sees LOCAL_FINISH is not ignored.
+    /// </summary>
+    private int Stage3(int crState, bool skipFinishMessage, bool keepCheckpointActive)
+    {
+        if (!_attemptOpen)
+        {
+            return OpalStatus.Success;
+        }
+        _attemptOpen = false;
+
+        _pipes?.CloseAndRemove();
+        if (crState == CrsRestart)
+        {
+            _currentUniqueId = 0;
+        }
+        DefinePipeNames();
+
+        _host.CheckpointingState = StatusNone;
+        _host.CurrentlyStalled = false;
+        _currentlyAllMigrating = false;
+        _currentlyMigrating = false;
+        _rendezvousDone = false;
+        _handshakeComplete = false;
+        _localSnapshot?.Dispose();
+        _localSnapshot = null;
+
+        _host.SetTimer(OpalCr.TimerEntry4);
+        if (crState != CrsRestart)
+        {
+            _host.DisplayAllTimers();
+        }
+
+        // The original logged this from the signal handler, which is not async-signal-safe.
+        var ignored = _signal.TakeIgnoredRequests();
+        if (ignored > 0)
+        {
+            Log.Error($"snapc:full:(app) Error: Received {ignored} signal(s) to checkpoint, but Already checkpointing. Ignored them!");
+        }
+        if (!keepCheckpointActive)
+        {
+            _signal.EndCheckpoint();
+        }
+        return skipFinishMessage ? OpalStatus.Success : SendLocalFinish(crState);
+    }
+
+    private static int First(int current, int next) => current != OpalStatus.Success ? current : next;
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

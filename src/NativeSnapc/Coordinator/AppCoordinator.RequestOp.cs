@@ -1,0 +1,301 @@
+using NativeSnapc.Abi;
+using NativeSnapc.Channels.Dss;
+using NativeSnapc.Diagnostics;
+
+namespace NativeSnapc.Coordinator;
+
+/// <summary>app_coord_request_op (PROTOCOL.md §6): the operations the MPI extension functions request.</summary>
+internal sealed partial class AppCoordinator
+{
+    /// <summary>A tighter bound than any sane job needs, so a garbage <c>mig_num</c> cannot become a huge message.</summary>
+    internal const int MaxMigrationEntries = 1 << 20;
+
+    /// <summary>QUIESCE_START finished on this process and QUIESCE_END has not run yet.</summary>
+    private bool QuiesceActive => _appNotifProcessed && _attemptOpen && _localSnapshot is not null && _currentOptions is not null;
+
+    public int RequestOp(RequestOperation op)
+    {
+        if (_lifecycle != Lifecycle.Initialized)
+        {
+            Log.Error($"App) request_op: Error: the coordinator is not initialized (event {op.Event})");
+            return OpalStatus.NotInitialized;
+        }
+        switch (op.OpEvent)
+        {
+            case SnapcOpEvent.Checkpoint:
+            case SnapcOpEvent.Restart:
+            case SnapcOpEvent.Migrate:
+            case SnapcOpEvent.QuiesceStart:
+            case SnapcOpEvent.QuiesceCheckpoint:
+            case SnapcOpEvent.QuiesceEnd:
+                break;
+            default:
+                Log.Error($"App) request_op: Error: {op.Event} is not an operation an application can request");
+                return OpalStatus.BadParam;
+        }
+        var isLeader = op.Leader == (int)MyVpid;
+
+        if (op.OpEvent == SnapcOpEvent.QuiesceEnd)
+        {
+            // Every process recovers its stack before the leader talks to the HNP.
+            var recovered = EndQuiesce();
+            if (recovered != OpalStatus.Success)
+            {
+                return recovered;
+            }
+        }
+        else if (op.OpEvent == SnapcOpEvent.QuiesceCheckpoint)
+        {
+            return QuiesceCheckpoint(op);
+        }
+
+        if (isLeader)
+        {
+            var sent = SendRequest(op);
+            if (sent != OpalStatus.Success)
+            {
+                return sent;
+            }
+        }
+
+        switch (op.OpEvent)
+        {
+            case SnapcOpEvent.Checkpoint when isLeader:
+                return WaitForCheckpoint(op);
+            case SnapcOpEvent.Restart:
+                // The HNP kills this process and restarts the job; the original waited for that forever.
+                return WaitForTermination("restart requested", serviceCheckpoints: true);
+            case SnapcOpEvent.Migrate when isLeader:
+                return WaitForMigration();
+            case SnapcOpEvent.QuiesceStart:
+                return WaitForQuiesceStart();
+            case SnapcOpEvent.QuiesceEnd:
+                Log.Verbose(5, "App) Quiesce_end: Released");
+                return OpalStatus.Success;
+            default:
+                return OpalStatus.Success;
+        }
+    }
+
+    private int SendRequest(RequestOperation op)
+    {
+        Log.Verbose(5, $"App) Request_op: Sending request ({op.Event,3})...");
+        var bufferType = _host.BufferType;
+        var jobId = _host.MyName.jobid;
+        int status;
+        byte[] message;
+        switch (op.OpEvent)
+        {
+            case SnapcOpEvent.Restart:
+                status = SnapcMessages.BuildRestart(bufferType, jobId, op.SeqNum, op.GlobalHandle, out message);
+                break;
+            case SnapcOpEvent.Migrate:
+                if (op.Migrations is null || op.MigrationCount < 0 || op.MigrationCount > MaxMigrationEntries
+                    || op.Migrations.Count != op.MigrationCount)
+                {
+                    Log.Error($"App) request_op: Error: MIGRATE needs mig_num in [0, {MaxMigrationEntries}] and its four arrays (mig_num {op.MigrationCount})");
+                    return OpalStatus.BadParam;
+                }
+                foreach (var entry in op.Migrations)
+                {
+                    Log.Verbose(30, $"App) Migration {op.MigrationCount,3}: Sending Rank {entry.Vpid,3} - Requested <{entry.HostPreference}> ({entry.VpidPreference,3}) {(entry.OffNode != 0 ? 'T' : 'F')}");
+                }
+                status = SnapcMessages.BuildMigrate(bufferType, jobId, op.Migrations, out message);
+                break;
+            default:
+                status = SnapcMessages.BuildRequestOp(bufferType, jobId, op.OpEvent, out message);
+                break;
+        }
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) request_op: Error: cannot pack the request ({status})");
+            return status;
+        }
+
+        if (op.OpEvent == SnapcOpEvent.Checkpoint)
+        {
+            // The original never reset this, so every checkpoint after the first returned before taking part.
+            _currentCrState = CrsNone;
+        }
+        else if (op.OpEvent == SnapcOpEvent.Migrate)
+        {
+            _currentlyAllMigrating = true;
+        }
+
+        status = _host.Send(RmlPeer.Hnp, RmlTag.SnapcFull, message);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) request_op: Error: cannot send the request to the HNP ({status})");
+            if (op.OpEvent == SnapcOpEvent.Migrate)
+            {
+                _currentlyAllMigrating = false;
+            }
+        }
+        return status;
+    }
+
+    /// <summary>The leader takes part in its own checkpoint, then waits for the HNP's completion reply.</summary>
+    private int WaitForCheckpoint(RequestOperation op)
+    {
+        var finished = WaitServicingCheckpoints(
+            () => _currentCrState is CrsContinue or CrsRestart or CrsError or CrsTerm, _settings.ReleaseTimeout);
+        if (!finished)
+        {
+            Log.Error($"App) request_op: Error: the checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
+            return OpalStatus.Timeout;
+        }
+
+        if (_currentCrState == CrsRestart)
+        {
+            // Restarted from the image: the reply would go to the old process.
+            FillSnapshotReference(op, _currentSsHandle);
+            _currentCrState = CrsNone;
+            return OpalStatus.Success;
+        }
+        if (_currentCrState == CrsError)
+        {
+            // The HNP never completes a checkpoint that failed somewhere, so no reply will come.
+            Log.Error("App) request_op: Error: the local checkpoint failed; not waiting for the HNP");
+            return OpalStatus.Error;
+        }
+
+        var status = ReceiveCompletion(SnapcOpEvent.Checkpoint, out var opState);
+        if (status != OpalStatus.Success)
+        {
+            return status;
+        }
+        FillSnapshotReference(op, _lastSsHandle);
+        if (opState != 0)
+        {
+            Log.Error($"App) request_op: Error: the HNP reports the checkpoint failed (op_state {opState})");
+            return OpalStatus.Error;
+        }
+        return OpalStatus.Success;
+    }
+
+    private int WaitForMigration()
+    {
+        if (!WaitServicingCheckpoints(() => !_currentlyAllMigrating, _settings.ReleaseTimeout))
+        {
+            Log.Error($"App) request_op: Error: the migration checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
+            return OpalStatus.Timeout;
+        }
+        Log.Verbose(5, $"App) Request_op: Leader waiting for Migrate release ({(int)SnapcOpEvent.Migrate,3})...");
+        var status = ReceiveCompletion(SnapcOpEvent.Migrate, out var opState);
+        if (status == OpalStatus.Success && opState != 0)
+        {
+            Log.Error($"App) request_op: Error: the HNP reports the migration failed (op_state {opState})");
+            status = OpalStatus.Error;
+        }
+        if (status == OpalStatus.Success)
+        {
+            Log.Verbose(5, $"App) Request_op: Leader continuing from Migration ({(int)SnapcOpEvent.Migrate,3})...");
+        }
+        return status;
+    }
+
+    private int WaitForQuiesceStart()
+    {
+        Log.Verbose(5, "App) Quiesce_start: Waiting for release...");
+        if (!WaitServicingCheckpoints(() => _appNotifProcessed || _quiesceStartFailed, _settings.ReleaseTimeout))
+        {
+            Log.Error($"App) request_op: Error: quiesce did not start here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
+            return OpalStatus.Timeout;
+        }
+        if (_quiesceStartFailed)
+        {
+            _quiesceStartFailed = false;
+            Log.Error("App) request_op: Error: quiesce start failed");
+            return OpalStatus.Error;
+        }
+        Log.Verbose(5, "App) Quiesce_start: Released");
+        return OpalStatus.Success;
+    }
+
+    /// <summary>The reply to CHECKPOINT or MIGRATE: cmd, the echoed event, op_state — checked, unlike the original.</summary>
+    private int ReceiveCompletion(SnapcOpEvent expected, out int opState)
+    {
+        opState = -1;
+        var status = _host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, _settings.ReplyTimeout, out var payload);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) request_op: Error: no reply from the HNP within {_settings.ReplyTimeout.TotalSeconds:F0} s ({status})");
+            return status;
+        }
+        status = SnapcMessages.ParseRequestOpDone(payload, _host.BufferType, out var reply);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) request_op: Error: the HNP's reply cannot be unpacked ({status})");
+            return status;
+        }
+        if (reply!.Command != SnapcCommand.FullRequestOp || reply.Event != expected)
+        {
+            Log.Error($"App) request_op: Error: expected a reply to {expected} (cmd 8, event {(int)expected}), got cmd {reply.Command}, event {(int)reply.Event}");
+            return OpalStatus.UnpackFailure;
+        }
+        opState = reply.OpState ?? -1;
+        return OpalStatus.Success;
+    }
+
+    /// <summary>QUIESCE_END, local part: the final handshake of the prepared checkpoint, recovery, stage 3.</summary>
+    private int EndQuiesce()
+    {
+        if (!QuiesceActive)
+        {
+            Log.Error("App) request_op: Error: QUIESCE_END without a successful QUIESCE_START");
+            return OpalStatus.Error;
+        }
+        Log.Verbose(5, "App) Quiesce_end: Recovering the stack...");
+        _localSnapshot!.ComponentName ??= "";
+
+        var crState = CrsContinue;
+        var status = Stage2(ref crState, setComponentName: _currentlyMigrating || !_currentlyAllMigrating);
+        status = First(status, Recover(crState));
+        status = First(status, Stage3(crState, skipFinishMessage: false, keepCheckpointActive: false));
+        _currentOptions = null;
+        _appNotifProcessed = false;
+        if (status == OpalStatus.Success)
+        {
+            Log.Verbose(5, "App) Quiesce_end: Recovered.");
+        }
+        return status;
+    }
+
+    /// <summary>QUIESCE_CHECKPOINT: the checkpointer runs inside the quiesced region, without FIFO traffic.</summary>
+    private int QuiesceCheckpoint(RequestOperation op)
+    {
+        if (!QuiesceActive)
+        {
+            Log.Error("App) request_op: Error: QUIESCE_CHECKPOINT outside a quiesced region");
+            return OpalStatus.Error;
+        }
+        var crState = CrsRunning;
+        var status = _host.IncCoreCkpt(_host.GetPid(), _localSnapshot!, _currentOptions!, ref crState);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) request_op: Error: the checkpointer failed in the quiesced region ({status})");
+        }
+
+        if (crState != CrsRestart)
+        {
+            // The original pushed no component name here: CRS_COMP was only set in stage 2.
+            var name = _localSnapshot!.ComponentName ?? NonEmpty(_host.SelectedCrsComponentName);
+            if (name is not null)
+            {
+                SetAttr(_currentSsHandle, SstoreKey.LocalCrsComp, name);
+            }
+            status = First(status, Sync(_currentSsHandle));
+        }
+        FillSnapshotReference(op, _currentSsHandle);
+
+        if (crState == CrsRestart)
+        {
+            // Resumed from the image taken here: the quiesce handshake belongs to the old process.
+            status = First(status, _host.IncCoreRecover(CrsRestart));
+            status = First(status, Stage3(CrsRestart, skipFinishMessage: false, keepCheckpointActive: false));
+            _currentOptions = null;
+            _appNotifProcessed = false;
+        }
+        return status;
+    }
+}

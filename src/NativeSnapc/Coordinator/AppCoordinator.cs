@@ -1,0 +1,439 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using NativeSnapc.Abi;
+using NativeSnapc.Channels;
+using NativeSnapc.Channels.Dss;
+using NativeSnapc.Channels.Fifo;
+using NativeSnapc.Channels.Signals;
+using NativeSnapc.Diagnostics;
+
+namespace NativeSnapc.Coordinator;
+
+/// <summary>
+/// The application-side coordinator of Open MPI's snapc "full" component (snapc_full_app.c): init and
+/// finalize with the fence and INIT / FIN / FIN_ACK, the checkpoint driven by the host's notify callback
+/// (stages 1–3 and the FIFO handshake with the local coordinator), <c>app_coord_ft_event</c> and
+/// <c>app_coord_request_op</c>. Behaviour and every byte on the wire follow the original; its defects
+/// (spec/PROTOCOL.md §9) are fixed as listed in README.md, "Differences from the original".
+///
+/// It talks to the MPI runtime only through <see cref="IHostPort"/> and to the outside world only through
+/// the channels, so it carries no P/Invoke and can be tested with fakes. Like the original it is one
+/// logical actor; the fields other threads poll (request_op's loops while the FT thread checkpoints) are volatile.
+/// </summary>
+internal sealed partial class AppCoordinator
+{
+    private const int CrsNone = (int)OpalCrsState.None;
+    private const int CrsCheckpoint = (int)OpalCrsState.Checkpoint;
+    private const int CrsRestart = (int)OpalCrsState.Restart;
+    private const int CrsContinue = (int)OpalCrsState.Continue;
+    private const int CrsTerm = (int)OpalCrsState.Term;
+    private const int CrsRunning = (int)OpalCrsState.Running;
+    private const int CrsError = (int)OpalCrsState.Error;
+    private const int CmdStart = (int)OpalCrCkptCmdState.CmdStart;
+    private const int StatusNone = (int)OpalCrCkptCmdState.StatusNone;
+    private const int StatusRequested = (int)OpalCrCkptCmdState.StatusRequested;
+    private const int StatusRunning = (int)OpalCrCkptCmdState.StatusRunning;
+
+    /// <summary>How often the bounded local waits poll (the original busy-spins or sleeps a second).</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(1);
+
+    private readonly IHostPort _host;
+    private readonly IHandshakePipeFactory _pipeFactory;
+    private readonly ICheckpointSignal _signal;
+    private readonly CoordinatorSettings _settings;
+
+    private Lifecycle _lifecycle = Lifecycle.NotInitialized;
+
+    /// <summary>The pipe pair the next (or the current) checkpoint uses; files exist only during a handshake.</summary>
+    private IHandshakePipes? _pipes;
+    private int _currentUniqueId;
+
+    /// <summary>True from the FIFO rendezvous to the end of the attempt: the local coordinator takes part.</summary>
+    private bool _rendezvousDone;
+
+    /// <summary>True once the sentinel was read: the local coordinator now waits for a final state.</summary>
+    private bool _handshakeComplete;
+
+    private IHostSnapshot? _localSnapshot;
+    private CheckpointOptions? _currentOptions;
+    private uint _currentSsHandle;
+    private uint _lastSsHandle;
+
+    /// <summary>The original's <c>static int cr_state</c>: carries RUNNING across a stalled re-entry.</summary>
+    private int _notifyCrState = CrsNone;
+
+    private volatile int _currentCrState = CrsNone;
+    private volatile bool _appNotifProcessed;
+    private volatile bool _quiesceStartFailed;
+    private volatile bool _currentlyMigrating;
+    private volatile bool _currentlyAllMigrating;
+
+    public AppCoordinator(IHostPort host, IHandshakePipeFactory pipeFactory, ICheckpointSignal signal, CoordinatorSettings settings)
+    {
+        _host = host;
+        _pipeFactory = pipeFactory;
+        _signal = signal;
+        _settings = settings;
+    }
+
+    private enum Lifecycle
+    {
+        NotInitialized,
+        Initialized,
+        Finalized,
+    }
+
+    public bool IsInitialized => _lifecycle == Lifecycle.Initialized;
+
+    /// <summary>The id the next pipe pair will carry (for tests and logs).</summary>
+    internal int CurrentUniqueId => _currentUniqueId;
+
+    /// <summary>The pipe pair the next checkpoint will use.</summary>
+    internal IHandshakePipes? Pipes => _pipes;
+
+    private uint MyVpid => _host.MyName.vpid;
+
+    // ---- app_coord_init ---------------------------------------------------------------------------
+
+    public int Init()
+    {
+        if (_lifecycle == Lifecycle.Initialized)
+        {
+            Log.Error("App) init: Error: app_coord_init called twice; the coordinator is already initialized");
+            return OpalStatus.Exists;
+        }
+        Log.Verbose(20, $"App) Initalized for Application {_host.MyName}");
+
+        var status = _host.RegisterNotifyCallback(NotifyResponse);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) init: Error: cannot register the notify callback ({status})");
+            return status;
+        }
+
+        _currentUniqueId = 0;
+        DefinePipeNames();
+        _currentCrState = CrsNone;
+        _notifyCrState = CrsNone;
+
+        var installed = _signal.Install(_host.EntryPointSignal, _host.CheckpointRequestCell);
+        if (!installed.Ok)
+        {
+            Log.Error($"App) init: Error: Failed to register signal {_host.EntryPointSignal}: {installed}");
+            UndoInit();
+            return OpalStatus.Error;
+        }
+        Log.Verbose(15, $"app) Named Pipes ({_pipes!.ReadPath}) ({_pipes.WritePath}), Signal ({_host.EntryPointSignal})");
+
+        if (MyVpid == 0)
+        {
+            Log.Verbose(3, "app) Startup Barrier...");
+        }
+        status = _host.Fence();
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) init: Error: the startup fence failed ({status})");
+            UndoInit();
+            return status;
+        }
+
+        if (MyVpid == 0)
+        {
+            Log.Verbose(3, "app) Startup Barrier: Send INIT to HNP...!");
+            status = SnapcMessages.BuildInit(_host.BufferType, _host.MyName.jobid, out var init);
+            if (status == OpalStatus.Success)
+            {
+                status = _host.Send(RmlPeer.Hnp, RmlTag.SnapcFull, init);
+            }
+            if (status != OpalStatus.Success)
+            {
+                Log.Error($"App) init: Error: cannot send INIT to the HNP ({status})");
+                UndoInit();
+                return status;
+            }
+            Log.Verbose(3, "app) Startup Barrier: Done!");
+        }
+
+        _lifecycle = Lifecycle.Initialized;
+        return OpalStatus.Success;
+    }
+
+    private void UndoInit()
+    {
+        _signal.Restore();
+        _host.UnregisterNotifyCallback();
+        _pipes = null;
+    }
+
+    // ---- app_coord_finalize -----------------------------------------------------------------------
+
+    public int Finalize()
+    {
+        if (_lifecycle != Lifecycle.Initialized)
+        {
+            Log.Error("App) finalize: Error: app_coord_finalize called without a successful app_coord_init");
+            return OpalStatus.NotInitialized;
+        }
+
+        if (MyVpid == 0)
+        {
+            Log.Verbose(3, "app) Shutdown Barrier...");
+        }
+        var status = _host.Fence();
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) finalize: Error: the shutdown fence failed ({status})");
+        }
+        else if (MyVpid == 0)
+        {
+            status = SendFinAndWaitForAck();
+        }
+        if (MyVpid == 0 && status == OpalStatus.Success)
+        {
+            Log.Verbose(3, "app) Shutdown Barrier, Done!");
+        }
+
+        ReleaseAfterFinalize();
+        _lifecycle = Lifecycle.Finalized;
+        return status;
+    }
+
+    private int SendFinAndWaitForAck()
+    {
+        Log.Verbose(3, "app) Shutdown Barrier: Send FIN to HNP...!");
+        var status = SnapcMessages.BuildFin(_host.BufferType, _host.MyName.jobid, out var fin);
+        if (status == OpalStatus.Success)
+        {
+            status = _host.Send(RmlPeer.Hnp, RmlTag.SnapcFull, fin);
+        }
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) finalize: Error: cannot send FIN to the HNP ({status})");
+            return status;
+        }
+
+        Log.Verbose(3, "app) Shutdown Barrier: Waiting on FIN_ACK...!");
+        status = _host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, _settings.ReplyTimeout, out var reply);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) finalize: Error: no FIN_ACK from the HNP within {_settings.ReplyTimeout.TotalSeconds:F0} s ({status})");
+            return status;
+        }
+        status = SnapcMessages.ParseFinAck(reply, _host.BufferType, out var ack);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) finalize: Error: the FIN_ACK reply cannot be unpacked ({status})");
+            return status;
+        }
+        if (ack!.Command != SnapcCommand.FullRequestOp || ack.Event != SnapcOpEvent.FinAck)
+        {
+            Log.Error($"App) finalize: Error: expected FIN_ACK (cmd 8, event 3), got cmd {ack.Command}, event {(int)ack.Event}");
+            return OpalStatus.UnpackFailure;
+        }
+        return OpalStatus.Success;
+    }
+
+    /// <summary>
+    /// What the original leaves behind at finalize, put away: the signal disposition goes back, a request
+    /// the handler already recorded is withdrawn, the notify callback goes back (or ours stays and refuses),
+    /// and anything still open of an unfinished checkpoint (a quiesce never ended) is closed and removed.
+    /// </summary>
+    private void ReleaseAfterFinalize()
+    {
+        var restored = _signal.Restore();
+        if (!restored.Ok)
+        {
+            Log.Error($"App) finalize: Error: cannot restore the disposition of signal {_host.EntryPointSignal}: {restored}");
+        }
+        if (_host.CheckpointRequest == StatusRequested)
+        {
+            _host.CheckpointRequest = StatusNone;
+        }
+        _host.UnregisterNotifyCallback();
+
+        if (_pipes is not null)
+        {
+            _pipes.CloseAndRemove();
+            _pipes = null;
+        }
+        _localSnapshot?.Dispose();
+        _localSnapshot = null;
+        _currentOptions = null;
+        _appNotifProcessed = false;
+        _signal.EndCheckpoint();
+    }
+
+    // ---- app_coord_ft_event -----------------------------------------------------------------------
+
+    public int FtEvent(int state)
+    {
+        if (_lifecycle != Lifecycle.Initialized)
+        {
+            Log.Error($"App) ft_event({state}): Error: the coordinator is not initialized");
+            return OpalStatus.NotInitialized;
+        }
+        Log.Verbose(20, $"App) In ft_event({state})");
+
+        switch ((OpalCrsState)state)
+        {
+            case OpalCrsState.Checkpoint:
+                // Recorded so that a restart can recreate the session directory components (e.g. btl/sm) still reference.
+                var sessionDir = _host.JobSessionDirectory;
+                if (sessionDir is not null)
+                {
+                    SetAttr(_host.SstoreHandleCurrent, SstoreKey.LocalMkdir, sessionDir);
+                }
+                if (_currentOptions?.Stop == true)
+                {
+                    // A stopping checkpointer freezes the process: sync before it does.
+                    SetAttr(_currentSsHandle, SstoreKey.LocalCrsComp, _host.SelectedCrsComponentName);
+                    Sync(_currentSsHandle);
+                }
+                return OpalStatus.Success;
+
+            case OpalCrsState.Restart:
+                Log.Verbose(20, $"App) Initalized for Application {_host.MyName} (Restart) ({_host.GetPid(),5})");
+                // The checkpointer may have restarted us through a proxy: the daemon needs the new pid.
+                return SendLocalUpdate();
+
+            case OpalCrsState.None:
+            case OpalCrsState.RestartPre:
+            case OpalCrsState.Continue:
+            case OpalCrsState.Term:
+            case OpalCrsState.Running:
+            case OpalCrsState.Error:
+                return OpalStatus.Success;
+
+            default:
+                Log.Error($"App) ft_event: Error: {state} is not an opal_crs_state_type_t");
+                return OpalStatus.BadParam;
+        }
+    }
+
+    // ---- helpers shared by the stages --------------------------------------------------------------
+
+    /// <summary>app_define_pipe_names: the names for the current id, with the current pid; then the id moves on.</summary>
+    private void DefinePipeNames()
+    {
+        _pipes = _pipeFactory.Create(_host.PipeDirectory, _host.GetPid(), _currentUniqueId);
+        ++_currentUniqueId;
+    }
+
+    /// <summary>An attempt that never met the local coordinator gives its id back, so a stray signal cannot desynchronise the ids.</summary>
+    private void ReuseUnmetPipeNames()
+    {
+        --_currentUniqueId;
+        DefinePipeNames();
+    }
+
+    private int SendLocalFinish(int crState)
+    {
+        var status = SnapcMessages.BuildLocalFinish(_host.BufferType, crState, out var message);
+        if (status == OpalStatus.Success)
+        {
+            status = _host.Send(RmlPeer.Daemon, RmlTag.Snapc, message);
+        }
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) Error: cannot send LOCAL_FINISH({crState}) to the local daemon ({status})");
+        }
+        return status;
+    }
+
+    private int SendLocalUpdate()
+    {
+        var status = SnapcMessages.BuildLocalUpdate(_host.BufferType, _host.MyName, _host.GetPid(), crdebugFlag: null, out var message);
+        if (status == OpalStatus.Success)
+        {
+            status = _host.Send(RmlPeer.Daemon, RmlTag.Snapc, message);
+        }
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) ft_event: Error: cannot send LOCAL_UPDATE to the local daemon ({status})");
+        }
+        return status;
+    }
+
+    private int SetAttr(uint handle, uint key, string value)
+    {
+        var status = _host.SstoreSetAttr(handle, key, value);
+        if (status != OpalStatus.Success)
+        {
+            Log.Verbose(10, $"App) sstore set_attr(handle {handle}, key {key}) failed ({status})");
+        }
+        return status;
+    }
+
+    private int Sync(uint handle)
+    {
+        var status = _host.SstoreSync(handle);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) Error: sstore sync of handle {handle} failed ({status})");
+        }
+        return status;
+    }
+
+    /// <summary>The sequence number and global reference of a snapshot, as request_op reports them (-1 / "Unknown" when missing).</summary>
+    private void FillSnapshotReference(RequestOperation op, uint handle)
+    {
+        _host.SstoreGetAttr(handle, SstoreKey.GlobalSnapSeq, out var seq);
+        op.SeqNum = seq is not null && int.TryParse(seq.Trim(), out var parsed) ? parsed : -1;
+        _host.SstoreGetAttr(handle, SstoreKey.GlobalSnapRef, out var reference);
+        op.SetGlobalHandle(reference ?? "Unknown");
+    }
+
+    private static int ToStatus(ChannelResult result) => result.Failure switch
+    {
+        ChannelFailure.None => OpalStatus.Success,
+        ChannelFailure.TimedOut => OpalStatus.Timeout,
+        ChannelFailure.PeerGone or ChannelFailure.Truncated => OpalStatus.ConnectionFailed,
+        ChannelFailure.Refused => OpalStatus.FileOpenFailure,
+        _ => OpalStatus.Error,
+    };
+
+    /// <summary>
+    /// A bounded version of the original's spin loops: progress and service checkpoint requests until
+    /// <paramref name="done"/> holds or <paramref name="bound"/> passes.
+    /// </summary>
+    private bool WaitServicingCheckpoints(Func<bool> done, TimeSpan bound)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!done())
+        {
+            if (clock.Elapsed >= bound)
+            {
+                return false;
+            }
+            _host.Progress();
+            _host.TestIfCheckpointReady();
+            if (!done())
+            {
+                Thread.Sleep(PollInterval);
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The original waits forever here for the HNP to kill the process (term, a migrating process, a
+    /// restart request). The wait keeps progressing but is bounded; after it the call returns an error.
+    /// </summary>
+    private int WaitForTermination(string why, bool serviceCheckpoints = false)
+    {
+        Log.Verbose(5, $"App) Waiting for termination ({why}, {_host.GetPid()})");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < _settings.TermTimeout)
+        {
+            _host.Progress();
+            if (serviceCheckpoints)
+            {
+                _host.TestIfCheckpointReady();
+            }
+            Thread.Sleep(TimeSpan.FromMilliseconds(10));
+        }
+        Log.Error($"App) Error: {why}: the process was not terminated within {_settings.TermTimeout.TotalSeconds:F0} s; returning to the application");
+        return OpalStatus.Timeout;
+    }
+}

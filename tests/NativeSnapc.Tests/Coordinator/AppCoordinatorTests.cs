@@ -1,0 +1,781 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using NativeSnapc.Abi;
+using NativeSnapc.Channels;
+using NativeSnapc.Channels.Dss;
+using NativeSnapc.Coordinator;
+using NativeSnapc.Diagnostics;
+using NUnit.Framework;
+
+namespace NativeSnapc.Tests.Coordinator;
+
+/// <summary>
+/// The coordinator's state machine against an in-memory runtime, local coordinator and signal. Every path of
+/// PROTOCOL.md §1–7 and every deliberate fix of §9; the same paths run end to end, with real processes,
+/// FIFOs and signals, in the reference-runtime tests.
+/// </summary>
+[TestFixture]
+public sealed class AppCoordinatorTests
+{
+    private const int Continue = (int)OpalCrsState.Continue;
+    private const int Restart = (int)OpalCrsState.Restart;
+    private const int Running = (int)OpalCrsState.Running;
+    private const int Error = (int)OpalCrsState.Error;
+    private const int Term = (int)OpalCrsState.Term;
+
+    private static readonly CoordinatorSettings Settings = new()
+    {
+        HandshakeTimeout = TimeSpan.FromSeconds(1),
+        ReleaseTimeout = TimeSpan.FromSeconds(1),
+        ReplyTimeout = TimeSpan.FromSeconds(1),
+        TermTimeout = TimeSpan.FromMilliseconds(100),
+    };
+
+    private FakeHost _host = null!;
+    private FakePipeFactory _pipes = null!;
+    private FakeSignal _signal = null!;
+    private AppCoordinator _coordinator = null!;
+    private readonly List<string> _log = new();
+
+    [SetUp]
+    public void SetUp()
+    {
+        _host = new FakeHost();
+        _pipes = new FakePipeFactory();
+        _signal = new FakeSignal(_host);
+        _coordinator = new AppCoordinator(_host, _pipes, _signal, Settings);
+        _log.Clear();
+        Log.Sink = line => _log.Add(line);
+        Log.Verbosity = 100;
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        Log.Sink = null;
+        Log.Verbosity = 0;
+    }
+
+    private AppCoordinator Make(CoordinatorSettings settings) => _coordinator = new AppCoordinator(_host, _pipes, _signal, settings);
+
+    private void Init(uint vpid = 0)
+    {
+        _host.MyName = new OrteProcessName(0x1a2b0001, vpid);
+        Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Success));
+        _host.Sent.Clear();
+    }
+
+    /// <summary>The local coordinator's signal, then the application's next test point.</summary>
+    private int SignalAndServe()
+    {
+        _signal.Raise();
+        var before = _host.NotifyResults.Count;
+        _host.TestIfCheckpointReady();
+        Assert.That(_host.NotifyResults, Has.Count.EqualTo(before + 1), "the notify callback ran once");
+        return _host.NotifyResults[^1];
+    }
+
+    private FakePipes Attempt(int index) => _pipes.Created[index];
+
+    private static byte[] Bytes(Func<DssBufferType, (int, byte[])> build)
+    {
+        var (status, payload) = build(DssBufferType.NonDescribed);
+        Assert.That(status, Is.EqualTo(OpalStatus.Success));
+        return payload;
+    }
+
+    private static byte[] LocalFinish(int crState) => Bytes(t => (SnapcMessages.BuildLocalFinish(t, crState, out var p), p));
+
+    private static byte[] Reply(SnapcOpEvent opEvent, int opState) =>
+        Bytes(t => (SnapcMessages.BuildRequestOpDone(t, opEvent, opState, out var p), p));
+
+    private byte[] Request(SnapcOpEvent opEvent) =>
+        Bytes(t => (SnapcMessages.BuildRequestOp(t, _host.MyName.jobid, opEvent, out var p), p));
+
+    private void AssertSent(int index, RmlPeer peer, uint tag, byte[] payload)
+    {
+        Assert.That(_host.Sent, Has.Count.GreaterThan(index));
+        var message = _host.Sent[index];
+        Assert.That((message.Peer, message.Tag), Is.EqualTo((peer, tag)));
+        Assert.That(message.Payload, Is.EqualTo(payload));
+    }
+
+    // ---- init and finalize ---------------------------------------------------------------------------
+
+    [Test]
+    public void InitRegistersTheCallbackInstallsTheSignalFencesAndRankZeroSendsInit()
+    {
+        _host.EntryPointSignal = 12;
+        Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Success));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_host.NotifyCallback, Is.Not.Null);
+            Assert.That((_signal.Installed, _signal.SignalNumber, _signal.Cell), Is.EqualTo((true, 12, _host.CheckpointRequestCell)));
+            Assert.That(_host.FenceCalls, Is.EqualTo(1));
+            Assert.That(_pipes.Created.Single().Id, Is.EqualTo(0), "names of checkpoint 0 defined at init");
+        });
+        AssertSent(0, RmlPeer.Hnp, RmlTag.SnapcFull, Bytes(t => (SnapcMessages.BuildInit(t, 0x1a2b0001, out var p), p)));
+    }
+
+    [Test]
+    public void OnlyRankZeroTalksToTheHnpAtInit()
+    {
+        _host.MyName = new OrteProcessName(0x1a2b0001, 3);
+        Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Success));
+        Assert.That(_host.Sent, Is.Empty);
+    }
+
+    [Test]
+    public void InitTwiceIsAnErrorAndChangesNothing()
+    {
+        Init();
+        Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Exists));
+        Assert.That(_host.FenceCalls, Is.EqualTo(1));
+        Assert.That(_signal.Installed, Is.True);
+    }
+
+    [Test]
+    public void AFailedFenceUndoesInit()
+    {
+        _host.FenceResult = OpalStatus.Unreach;
+        Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Unreach));
+        Assert.That(_signal.Installed, Is.False);
+        Assert.That(_host.NotifyUnregistered, Is.True);
+        Assert.That(_coordinator.FtEvent(Continue), Is.EqualTo(OpalStatus.NotInitialized));
+    }
+
+    [Test]
+    public void AFailedSignalInstallIsAnInitError()
+    {
+        _signal.InstallResult = ChannelResult.Fail(ChannelFailure.SystemError, "sigaction failed", 22);
+        Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Error));
+        Assert.That(_host.FenceCalls, Is.Zero);
+    }
+
+    [Test]
+    public void FinalizeOnRankZeroSendsFinAndWaitsForFinAck()
+    {
+        Init();
+        _host.Replies.Enqueue(Bytes(t => (SnapcMessages.BuildFinAck(t, out var p), p)));
+        Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.Success));
+        AssertSent(0, RmlPeer.Hnp, RmlTag.SnapcFull, Bytes(t => (SnapcMessages.BuildFin(t, 0x1a2b0001, out var p), p)));
+        Assert.That(_host.ReceiveBounds.Single(), Is.EqualTo(Settings.ReplyTimeout));
+        Assert.That(_host.FenceCalls, Is.EqualTo(2));
+        Assert.That(_signal.Installed, Is.False, "the previous disposition is back");
+        Assert.That(_host.NotifyUnregistered, Is.True);
+    }
+
+    [Test]
+    public void FinalizeOnOtherRanksOnlyFences()
+    {
+        Init(vpid: 2);
+        Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.Success));
+        Assert.That(_host.Sent, Is.Empty);
+        Assert.That(_host.ReceiveBounds, Is.Empty);
+    }
+
+    [Test]
+    public void AMissingFinAckIsABoundedError()
+    {
+        Init();
+        Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.Timeout));
+        Assert.That(_signal.Installed, Is.False, "cleanup happens on the error path too");
+    }
+
+    [Test]
+    public void AGarbledOrTruncatedFinAckIsAnError()
+    {
+        Init();
+        _host.Replies.Enqueue(new byte[] { 0, 0, 0, 1, 8, 0, 0 });
+        Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.UnpackReadPastEndOfBuffer));
+
+        SetUp();
+        Init();
+        _host.Replies.Enqueue(Reply(SnapcOpEvent.Checkpoint, 0)); // a reply, but not FIN_ACK
+        Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.UnpackFailure));
+    }
+
+    [Test]
+    public void FinalizeWithdrawsARequestTheHandlerAlreadyRecorded()
+    {
+        Init(vpid: 1);
+        _signal.Raise();
+        Assert.That(_host.CheckpointRequest, Is.EqualTo(5));
+        _coordinator.Finalize();
+        Assert.That(_host.CheckpointRequest, Is.EqualTo(4));
+        Assert.That(_signal.CheckpointActive, Is.False);
+    }
+
+    [Test]
+    public void CallsBeforeInitOrAfterFinalizeAreErrors()
+    {
+        var datum = new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 };
+        Assert.Multiple(() =>
+        {
+            Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.NotInitialized));
+            Assert.That(_coordinator.FtEvent(Continue), Is.EqualTo(OpalStatus.NotInitialized));
+            Assert.That(_coordinator.RequestOp(datum), Is.EqualTo(OpalStatus.NotInitialized));
+        });
+        Init(vpid: 1);
+        Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.Success));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.NotInitialized));
+            Assert.That(_coordinator.FtEvent(Continue), Is.EqualTo(OpalStatus.NotInitialized));
+            Assert.That(_coordinator.RequestOp(datum), Is.EqualTo(OpalStatus.NotInitialized));
+        });
+    }
+
+    [Test]
+    public void ALateRequestAfterFinalizeIsRefusedWithoutTouchingPipes()
+    {
+        Init(vpid: 1);
+        _coordinator.Finalize();
+        var created = _pipes.Created.Count;
+        _host.CheckpointRequest = 5; // set just before the handler was removed
+        _host.TestIfCheckpointReady();
+        Assert.That(_host.NotifyResults.Single(), Is.EqualTo(OpalStatus.NotInitialized));
+        Assert.That(_host.CheckpointingState, Is.EqualTo(4), "the host is not left believing a checkpoint runs");
+        Assert.That(_pipes.Created, Has.Count.EqualTo(created));
+    }
+
+    // ---- the signalled checkpoint ----------------------------------------------------------------------
+
+    [Test]
+    public void ASignalledCheckpointRunsTheHandshakeTheCheckpointerAndLocalFinish()
+    {
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
+
+        var pipes = Attempt(0);
+        Assert.Multiple(() =>
+        {
+            Assert.That(pipes.FromApp, Is.EqualTo(new[] { 0, Continue }), "response START, then the final state");
+            Assert.That(pipes.ToApp, Is.Empty, "options, handle, sentinel and release were all read");
+            Assert.That(pipes.Removed, Is.True);
+            Assert.That(_host.IncCorePrepCalls, Is.EqualTo(1));
+            Assert.That(_host.IncCoreCkptCalls.Single().Pid, Is.EqualTo(_host.Pid));
+            Assert.That(_host.IncCoreRecoverCalls, Is.EqualTo(new[] { Continue }));
+            Assert.That(_host.CheckpointingState, Is.EqualTo(4));
+            Assert.That(_signal.CheckpointActive, Is.False);
+            Assert.That(_pipes.Created[^1].Id, Is.EqualTo(1), "the next checkpoint uses id 1");
+        });
+        var sstore = _host.SstoreCalls.Select(c => (c.Operation, c.Handle, c.Key, c.Value)).ToList();
+        Assert.That(sstore, Is.EqualTo(new[]
+        {
+            ("register", 7u, 0u, (string?)null),
+            ("get", 7u, SstoreKey.LocalSnapLoc, null),
+            ("get", 7u, SstoreKey.LocalSnapMeta, null),
+            ("set", 7u, SstoreKey.LocalCrsComp, "fakecrs"),
+            ("sync", 7u, 0u, null),
+        }));
+        var snapshot = _host.Snapshots.Single();
+        Assert.That(snapshot.SnapshotDirectory, Is.EqualTo("/snap/5/opal_snapshot_0.ckpt"));
+        Assert.That(snapshot.Disposed, Is.True, "no leaked snapshot objects");
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Continue));
+    }
+
+    [Test]
+    public void ThreeConsecutiveCheckpointsUseIdsZeroOneTwo()
+    {
+        Init(vpid: 1);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success), $"checkpoint {i}");
+        }
+        Assert.That(_pipes.Created.Take(3).Select(p => (p.Id, p.Removed)), Is.EqualTo(new[] { (0, true), (1, true), (2, true) }));
+        Assert.That(_host.Sent.Select(m => m.Payload), Is.EqualTo(Enumerable.Repeat(LocalFinish(Continue), 3)));
+    }
+
+    [Test]
+    public void ANonStartResponseIsWrittenAndNothingIsCheckpointed()
+    {
+        Init(vpid: 1);
+        _host.HasCrs = false; // the host answers OPAL_CHECKPOINT_CMD_NULL
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.NotSupported));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 2 }), "only the response");
+            Assert.That(_host.IncCorePrepCalls, Is.Zero, "no checkpoint after a refused handshake");
+            Assert.That(_host.IncCoreCkptCalls, Is.Empty);
+            Assert.That(Attempt(0).Removed, Is.True);
+            Assert.That(_signal.CheckpointActive, Is.False);
+        });
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Error));
+    }
+
+    [TestCase(0, TestName = "PeerDiesBeforeTheOptions")]
+    [TestCase(3, TestName = "PeerDiesInTheOptions")]
+    [TestCase(7, TestName = "PeerDiesBeforeTheSentinel")]
+    public void ThePeerDyingInTheHandshakeIsAnErrorAndNoCheckpoint(int readsBeforeDeath)
+    {
+        _pipes.Script = p => { p.ScriptCheckpoint(); p.PeerDiesAfterReads = readsBeforeDeath; };
+        Init(vpid: 1);
+        var clock = Stopwatch.StartNew();
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.ConnectionFailed));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_host.IncCorePrepCalls, Is.Zero);
+            Assert.That(_host.SstoreCalls, Is.Empty);
+            Assert.That(Attempt(0).Removed, Is.True);
+            Assert.That(_signal.CheckpointActive, Is.False);
+            Assert.That(_pipes.Created[^1].Id, Is.EqualTo(1), "a peer that met us consumed the id");
+        });
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Error));
+    }
+
+    [Test]
+    public void APeerThatNeverOpensCostsNoIdAndNoMessage()
+    {
+        _pipes.Script = p => p.OpenResult = ChannelResult.Fail(ChannelFailure.TimedOut, "no reader");
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Timeout));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_host.Sent, Is.Empty);
+            Assert.That(Attempt(0).Removed, Is.True);
+            Assert.That(_pipes.Created[^1].Id, Is.EqualTo(0), "the same names serve the next, real request");
+            Assert.That(_signal.CheckpointActive, Is.False);
+        });
+    }
+
+    [Test]
+    public void ASilentPeerAfterTheRendezvousIsATimeoutAndTheErrorIsReported()
+    {
+        _pipes.Script = p => { for (var i = 0; i < 3; i++) p.ToApp.Enqueue(0); };
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Timeout));
+        Assert.That(_host.IncCorePrepCalls, Is.Zero);
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Error));
+    }
+
+    [Test]
+    public void AFailedSstoreRegistrationReportsErrorToTheLocalCoordinator()
+    {
+        _host.RegisterResult = OpalStatus.Unreach;
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Unreach));
+        Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Error }), "START, then ERROR as the final state");
+        Assert.That(Attempt(0).ToApp, Is.EqualTo(new[] { 0 }), "no release awaited after ERROR");
+        Assert.That(_host.IncCorePrepCalls, Is.Zero);
+    }
+
+    [Test]
+    public void AStalledCheckpointResumesAtTheNextTestPoint()
+    {
+        _host.IncCorePrepResults.Enqueue(OpalStatus.Exists);
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
+        Assert.That(_host.CurrentlyStalled, Is.True);
+        Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0 }), "handshake done, final state not yet written");
+        Assert.That(_signal.CheckpointActive, Is.True);
+
+        _host.TestIfCheckpointReady();
+        Assert.That(_host.NotifyResults[^1], Is.EqualTo(OpalStatus.Success));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_host.CurrentlyStalled, Is.False);
+            Assert.That(_host.IncCorePrepCalls, Is.EqualTo(2));
+            Assert.That(_pipes.Created.Count(p => p.Opened), Is.EqualTo(1), "no second handshake on resume");
+            Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Continue }));
+        });
+    }
+
+    [Test]
+    public void AFailedIncPrepReportsErrorAndTakesNoCheckpoint()
+    {
+        _host.IncCorePrepResults.Enqueue(OpalStatus.Error);
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Error));
+        Assert.That(_host.IncCoreCkptCalls, Is.Empty);
+        Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Error }));
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Error));
+    }
+
+    [Test]
+    public void ACheckpointerThatFailsWithoutAStateReportsErrorNotRunning()
+    {
+        _host.Checkpointer = _ => (OpalStatus.Error, null);
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Error));
+        Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Error }), "the original wrote RUNNING (6), read as success");
+        Assert.That(_host.IncCoreRecoverCalls, Is.EqualTo(new[] { Error }), "the prepared stack is recovered");
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Error));
+    }
+
+    [Test]
+    public void AFailedSyncTurnsTheCheckpointIntoAnError()
+    {
+        _host.SyncResult = OpalStatus.Unreach;
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Unreach));
+        Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Error }));
+    }
+
+    [Test]
+    public void AMissingReleaseIsABoundedError()
+    {
+        _pipes.Script = p => p.ScriptCheckpoint(release: false);
+        Init(vpid: 1);
+        var clock = Stopwatch.StartNew();
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Timeout));
+        Assert.That(clock.Elapsed, Is.LessThan(Settings.ReleaseTimeout + TimeSpan.FromSeconds(1)));
+        Assert.That(Attempt(0).Removed, Is.True);
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Error));
+    }
+
+    [Test]
+    public void ARestartedProcessSkipsStageTwoSendsLocalFinishRestartAndResetsTheId()
+    {
+        Init(vpid: 1);
+        SignalAndServe(); // checkpoint 0
+        _host.Checkpointer = _ => (OpalStatus.Success, Restart);
+        _host.Pid = 5151; // the image resumes in a new process
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
+        var pipes = Attempt(1);
+        Assert.Multiple(() =>
+        {
+            Assert.That(pipes.FromApp, Is.EqualTo(new[] { 0 }), "no final state and no release after a restart");
+            Assert.That(pipes.Removed, Is.True, "the stale names of the old pid are removed");
+            Assert.That(_host.IncCoreRecoverCalls[^1], Is.EqualTo(Restart));
+            Assert.That((_pipes.Created[^1].Id, _pipes.Created[^1].Pid), Is.EqualTo((0, 5151)), "id 0 with the new pid");
+        });
+        AssertSent(1, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Restart));
+    }
+
+    [Test]
+    public void TermWritesTermThenWaitsBoundedlyForTheKill()
+    {
+        _pipes.Script = p => p.ScriptCheckpoint(term: true);
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Timeout), "not killed within the bound: an error, not a hang");
+        Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Term }));
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Term));
+        Assert.That(_signal.CheckpointActive, Is.False);
+    }
+
+    [Test]
+    public void ANonMigratingProcessInAMigrationSkipsTheCheckpointerAndRecoversAsIfRestarting()
+    {
+        _pipes.Script = p => p.ScriptCheckpoint(allMigrating: true, migrating: false);
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
+        Assert.Multiple(() =>
+        {
+            Assert.That(_host.IncCoreCkptCalls, Is.Empty);
+            Assert.That(_host.SstoreCalls.Any(c => c.Key == SstoreKey.LocalSkipCkpt && c.Value == "1"), Is.True);
+            Assert.That(_host.SstoreCalls.Any(c => c.Operation == "set" && c.Key == SstoreKey.LocalCrsComp), Is.False);
+            Assert.That(_host.ContinueLikeRestart, Is.True);
+            Assert.That(_host.IncCoreRecoverCalls, Is.EqualTo(new[] { Restart }));
+            Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Continue }));
+        });
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Continue));
+    }
+
+    [Test]
+    public void AMigratingProcessCheckpointsSendsNoLocalFinishAndWaitsBoundedlyToBeKilled()
+    {
+        _pipes.Script = p => p.ScriptCheckpoint(allMigrating: true, migrating: true, release: false);
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Timeout));
+        Assert.That(_host.IncCoreCkptCalls, Has.Count.EqualTo(1));
+        Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Continue }));
+        Assert.That(Attempt(0).Removed, Is.True);
+        Assert.That(_host.Sent, Is.Empty, "migrating processes skip LOCAL_FINISH");
+    }
+
+    [Test]
+    public void SkipAppTakesPartInTheWholeHandshakeWithoutCheckpointing()
+    {
+        Make(Settings with { SkipApp = true });
+        Init(vpid: 1);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
+        Assert.That(_host.IncCorePrepCalls, Is.Zero);
+        Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Continue }), "the original never wrote the final state");
+        Assert.That(_host.SstoreCalls.Any(c => c.Key == SstoreKey.LocalSkipCkpt), Is.True);
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Continue));
+    }
+
+    [Test]
+    public void SignalsDuringACheckpointAreIgnoredCountedAndDoNotShiftTheIds()
+    {
+        Init(vpid: 1);
+        _host.Checkpointer = _ =>
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                _signal.Raise();
+            }
+            return (OpalStatus.Success, Continue);
+        };
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
+        Assert.That(_host.CheckpointRequest, Is.EqualTo(4), "the storm set no new request");
+        Assert.That(_log.Any(line => line.Contains("Received 10000 signal(s)")), Is.True);
+        _host.Checkpointer = _ => (OpalStatus.Success, Continue);
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
+        Assert.That(Attempt(1).Id, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void TheCheckpointEndsBeforeLocalFinishSoABackToBackRequestIsNotLost()
+    {
+        Init(vpid: 1);
+        _host.OnSend = message =>
+        {
+            if (message.Tag == RmlTag.Snapc)
+            {
+                _signal.Raise(); // the local coordinator signals again as soon as it sees LOCAL_FINISH
+            }
+        };
+        SignalAndServe();
+        Assert.That(_host.CheckpointRequest, Is.EqualTo(5), "the second request was accepted");
+    }
+
+    // ---- ft_event ---------------------------------------------------------------------------------------
+
+    [Test]
+    public void FtEventRestartSendsLocalUpdateWithTheNewPid()
+    {
+        Init(vpid: 3);
+        _host.Pid = 777;
+        Assert.That(_coordinator.FtEvent(Restart), Is.EqualTo(OpalStatus.Success));
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc,
+            Bytes(t => (SnapcMessages.BuildLocalUpdate(t, new OrteProcessName(0x1a2b0001, 3), 777, null, out var p), p)));
+    }
+
+    [Test]
+    public void FtEventCheckpointRecordsTheSessionDirectoryOnTheCurrentHandle()
+    {
+        Init(vpid: 1);
+        Assert.That(_coordinator.FtEvent((int)OpalCrsState.Checkpoint), Is.EqualTo(OpalStatus.Success));
+        var call = _host.SstoreCalls.Single();
+        Assert.That((call.Operation, call.Handle, call.Key, call.Value),
+            Is.EqualTo(("set", _host.SstoreHandleCurrent, SstoreKey.LocalMkdir, _host.JobSessionDirectory)));
+    }
+
+    [Test]
+    public void FtEventOtherStatesDoNothingAndUnknownStatesAreRefused()
+    {
+        Init(vpid: 1);
+        foreach (var state in new[] { OpalCrsState.None, OpalCrsState.RestartPre, OpalCrsState.Continue, OpalCrsState.Term, OpalCrsState.Running, OpalCrsState.Error })
+        {
+            Assert.That(_coordinator.FtEvent((int)state), Is.EqualTo(OpalStatus.Success), state.ToString());
+        }
+        Assert.That(_host.Sent, Is.Empty);
+        Assert.That(_host.SstoreCalls, Is.Empty);
+        Assert.That(_coordinator.FtEvent(99), Is.EqualTo(OpalStatus.BadParam));
+        Assert.That(_coordinator.FtEvent(-1), Is.EqualTo(OpalStatus.BadParam));
+    }
+
+    // ---- request_op --------------------------------------------------------------------------------------
+
+    /// <summary>An HNP that starts the checkpoint on every process as soon as the leader's request arrives.</summary>
+    private void HnpCheckpointsOnRequest(int opState = 0)
+    {
+        _host.OnSend = message =>
+        {
+            if (message.Tag == RmlTag.SnapcFull)
+            {
+                _signal.Raise();
+                _host.Replies.Enqueue(Reply(SnapcOpEvent.Checkpoint, opState));
+            }
+        };
+    }
+
+    [Test]
+    public void TheLeaderTakesPartInItsCheckpointThenReadsTheReplyAndTheReference()
+    {
+        Init(vpid: 0);
+        HnpCheckpointsOnRequest();
+        var op = new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 };
+        Assert.That(_coordinator.RequestOp(op), Is.EqualTo(OpalStatus.Success));
+        AssertSent(0, RmlPeer.Hnp, RmlTag.SnapcFull, Request(SnapcOpEvent.Checkpoint));
+        AssertSent(1, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Continue));
+        Assert.That((op.SeqNum, op.GlobalHandle, op.GlobalHandleChanged), Is.EqualTo((5, "ompi_global_snapshot_77.ckpt", true)));
+        Assert.That(_host.SstoreCalls.Where(c => c.Key == SstoreKey.GlobalSnapSeq).Select(c => c.Handle).Single(), Is.EqualTo(7u),
+            "read from the handle of the checkpoint just taken");
+    }
+
+    [Test]
+    public void TheLeadersSecondAndThirdCheckpointsWaitForTheirOwnCheckpoint()
+    {
+        Init(vpid: 0);
+        HnpCheckpointsOnRequest();
+        for (var i = 0; i < 3; i++)
+        {
+            var op = new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 };
+            Assert.That(_coordinator.RequestOp(op), Is.EqualTo(OpalStatus.Success), $"checkpoint {i}");
+        }
+        Assert.That(_host.IncCoreCkptCalls, Has.Count.EqualTo(3), "every request ran a checkpoint here");
+        Assert.That(_host.Replies, Is.Empty, "every reply was consumed by its own request");
+    }
+
+    [Test]
+    public void AFailedCheckpointReportedByTheHnpIsAnError()
+    {
+        Init(vpid: 0);
+        HnpCheckpointsOnRequest(opState: -1);
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Error));
+    }
+
+    [Test]
+    public void TheLeaderDoesNotWaitForAReplyAfterItsOwnCheckpointFailed()
+    {
+        Init(vpid: 0);
+        _host.Checkpointer = _ => (OpalStatus.Error, Error);
+        HnpCheckpointsOnRequest();
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Error));
+        Assert.That(_host.ReceiveBounds, Is.Empty);
+    }
+
+    [Test]
+    public void ALeaderWhoseCheckpointNeverStartsGetsABoundedError()
+    {
+        Init(vpid: 0);
+        var clock = Stopwatch.StartNew();
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Timeout));
+        Assert.That(clock.Elapsed, Is.LessThan(Settings.ReleaseTimeout + TimeSpan.FromSeconds(1)));
+        Assert.That(_host.ProgressCalls, Is.GreaterThan(0), "the wait progresses and services checkpoints");
+    }
+
+    [Test]
+    public void NonLeadersReturnAtOnceFromACheckpointRequest()
+    {
+        Init(vpid: 2);
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Success));
+        Assert.That(_host.Sent, Is.Empty);
+    }
+
+    [Test]
+    public void AGarbledCompletionReplyIsAnError()
+    {
+        Init(vpid: 0);
+        _host.OnSend = message =>
+        {
+            if (message.Tag == RmlTag.SnapcFull)
+            {
+                _signal.Raise();
+                _host.Replies.Enqueue(new byte[] { 0, 0, 0, 1, 8, 0, 0, 0, 1, 3 });
+            }
+        };
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.NotFound));
+    }
+
+    [Test]
+    public void QuiesceStartCheckpointAndEndFollowTheOriginal()
+    {
+        _pipes.Script = p => p.ScriptCheckpoint(incPrepOnly: true);
+        Init(vpid: 0);
+        _host.OnSend = message =>
+        {
+            if (message.Tag == RmlTag.SnapcFull && message.Payload.SequenceEqual(Request(SnapcOpEvent.QuiesceStart)))
+            {
+                _signal.Raise();
+            }
+        };
+
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.QuiesceStart, Leader = 0 }), Is.EqualTo(OpalStatus.Success));
+        Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Running }), "prepared: RUNNING (6) on the pipe");
+        Assert.That(_signal.CheckpointActive, Is.True, "the quiesced region counts as a running checkpoint");
+
+        var quiesceCheckpoint = new RequestOperation { Event = (int)SnapcOpEvent.QuiesceCheckpoint, Leader = 0 };
+        Assert.That(_coordinator.RequestOp(quiesceCheckpoint), Is.EqualTo(OpalStatus.Success));
+        Assert.That(_host.IncCoreCkptCalls, Has.Count.EqualTo(1));
+        Assert.That((quiesceCheckpoint.SeqNum, quiesceCheckpoint.GlobalHandle), Is.EqualTo((5, "ompi_global_snapshot_77.ckpt")));
+        Assert.That(Attempt(0).FromApp, Has.Count.EqualTo(2), "no FIFO traffic for QUIESCE_CHECKPOINT");
+
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.QuiesceEnd, Leader = 0 }), Is.EqualTo(OpalStatus.Success));
+        Assert.That(Attempt(0).FromApp, Is.EqualTo(new[] { 0, Running, Continue }));
+        Assert.That(_host.IncCoreRecoverCalls, Is.EqualTo(new[] { Continue }));
+        AssertSent(0, RmlPeer.Hnp, RmlTag.SnapcFull, Request(SnapcOpEvent.QuiesceStart));
+        AssertSent(1, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Continue));
+        AssertSent(2, RmlPeer.Hnp, RmlTag.SnapcFull, Request(SnapcOpEvent.QuiesceEnd));
+        Assert.That(_signal.CheckpointActive, Is.False);
+    }
+
+    [Test]
+    public void QuiesceEndOrCheckpointWithoutQuiesceStartIsAnErrorNotACrash()
+    {
+        Init(vpid: 0);
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.QuiesceEnd, Leader = 0 }), Is.EqualTo(OpalStatus.Error));
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.QuiesceCheckpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Error));
+        Assert.That(_host.Sent, Is.Empty);
+    }
+
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(10)]
+    [TestCase(-7)]
+    public void EventsAnApplicationCannotRequestAreRefused(int opEvent)
+    {
+        Init(vpid: 0);
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = opEvent, Leader = 0 }), Is.EqualTo(OpalStatus.BadParam));
+        Assert.That(_host.Sent, Is.Empty);
+    }
+
+    [TestCase(-1)]
+    [TestCase(2)]
+    [TestCase(int.MaxValue)]
+    public void AMigrationWithoutItsTableIsRefused(int migNum)
+    {
+        Init(vpid: 0);
+        var op = new RequestOperation { Event = (int)SnapcOpEvent.Migrate, Leader = 0, MigrationCount = migNum, Migrations = null };
+        Assert.That(_coordinator.RequestOp(op), Is.EqualTo(OpalStatus.BadParam));
+        Assert.That(_host.Sent, Is.Empty);
+    }
+
+    [Test]
+    public void TheMigrationLeaderSendsTheTableTakesPartAndWaitsForTheRelease()
+    {
+        _pipes.Script = p => p.ScriptCheckpoint(allMigrating: true, migrating: false);
+        Init(vpid: 0);
+        var table = new[] { new SnapcMigrationEntry(0, "node07", -1, 0), new SnapcMigrationEntry(5, "", 2, 1) };
+        _host.OnSend = message =>
+        {
+            if (message.Tag == RmlTag.SnapcFull)
+            {
+                _signal.Raise();
+                _host.Replies.Enqueue(Bytes(t => (SnapcMessages.BuildMigrateDone(t, out var p), p)));
+            }
+        };
+        var op = new RequestOperation { Event = (int)SnapcOpEvent.Migrate, Leader = 0, MigrationCount = 2, Migrations = table };
+        Assert.That(_coordinator.RequestOp(op), Is.EqualTo(OpalStatus.Success));
+        AssertSent(0, RmlPeer.Hnp, RmlTag.SnapcFull, Bytes(t => (SnapcMessages.BuildMigrate(t, 0x1a2b0001, table, out var p), p)));
+        Assert.That(_host.IncCoreRecoverCalls, Is.EqualTo(new[] { Restart }));
+    }
+
+    [Test]
+    public void ARestartRequestIsSentThenWaitsBoundedlyToBeRestarted()
+    {
+        Init(vpid: 0);
+        var op = new RequestOperation("ompi_global_snapshot_1234.ckpt") { Event = (int)SnapcOpEvent.Restart, Leader = 0, SeqNum = 7 };
+        Assert.That(_coordinator.RequestOp(op), Is.EqualTo(OpalStatus.Timeout));
+        AssertSent(0, RmlPeer.Hnp, RmlTag.SnapcFull,
+            Bytes(t => (SnapcMessages.BuildRestart(t, 0x1a2b0001, 7, "ompi_global_snapshot_1234.ckpt", out var p), p)));
+    }
+
+    [Test]
+    public void AFailedSendOfTheRequestIsReturned()
+    {
+        Init(vpid: 0);
+        _host.SendResult = OpalStatus.Unreach;
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Unreach));
+    }
+
+    [Test]
+    public void AMissingSequenceAttributeGivesMinusOneAndUnknown()
+    {
+        Init(vpid: 0);
+        _host.Attributes.Remove(SstoreKey.GlobalSnapSeq);
+        _host.Attributes.Remove(SstoreKey.GlobalSnapRef);
+        HnpCheckpointsOnRequest();
+        var op = new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 };
+        Assert.That(_coordinator.RequestOp(op), Is.EqualTo(OpalStatus.Success));
+        Assert.That((op.SeqNum, op.GlobalHandle), Is.EqualTo((-1, "Unknown")));
+    }
+}

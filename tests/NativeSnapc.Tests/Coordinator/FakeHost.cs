@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Generic;
+using NativeSnapc.Abi;
+using NativeSnapc.Coordinator;
+
+namespace NativeSnapc.Tests.Coordinator;
+
+/// <summary>
+/// An in-memory MPI runtime for the coordinator: records what the coordinator asks of it, and behaves like
+/// Open MPI 4.1 where the coordinator depends on it — in particular <see cref="TestIfCheckpointReady"/>
+/// follows opal_cr_test_if_checkpoint_ready (PROTOCOL.md §3.2).
+/// </summary>
+internal sealed class FakeHost : IHostPort
+{
+    public record SentMessage(RmlPeer Peer, uint Tag, byte[] Payload);
+
+    public record SstoreCall(string Operation, uint Handle, uint Key = 0, string? Value = null);
+
+    public OrteProcessName MyName { get; set; } = new(0x1a2b0001, 0);
+    public string? JobSessionDirectory { get; set; } = "/tmp/ompi.test/1";
+    public int Pid { get; set; } = 4242;
+    public int GetPid() => Pid;
+
+    public int EntryPointSignal { get; set; } = 10;
+    public string PipeDirectory { get; set; } = "/tmp";
+    public nint CheckpointRequestCell => 0x1000;
+    public int CheckpointRequest { get; set; } = 4;
+    public int CheckpointingState { get; set; } = 4;
+    public bool CurrentlyStalled { get; set; }
+    public bool StallCheck { get; set; }
+    public bool ContinueLikeRestart { get; set; }
+    public bool FlushRestartFiles { get; set; } = true;
+
+    public Func<int, int>? NotifyCallback { get; private set; }
+    public bool NotifyUnregistered { get; private set; }
+    public bool HasCrs { get; set; } = true;
+
+    public int RegisterNotifyCallback(Func<int, int> callback)
+    {
+        NotifyCallback = callback;
+        NotifyUnregistered = false;
+        return OpalStatus.Success;
+    }
+
+    public void UnregisterNotifyCallback() => NotifyUnregistered = true;
+
+    public List<int> NotifyResults { get; } = new();
+
+    /// <summary>Runs before each test point: lets a test act as the signal or the peer at the right moment.</summary>
+    public Action? OnTestPoint { get; set; }
+
+    public void TestIfCheckpointReady()
+    {
+        OnTestPoint?.Invoke();
+        if (NotifyCallback is null)
+        {
+            return;
+        }
+        if (CurrentlyStalled)
+        {
+            NotifyResults.Add(NotifyCallback((int)OpalCrCkptCmdState.CmdStart));
+            return;
+        }
+        if (CheckpointRequest != (int)OpalCrCkptCmdState.StatusRequested)
+        {
+            return;
+        }
+        if (CheckpointingState == (int)OpalCrCkptCmdState.StatusRunning)
+        {
+            NotifyResults.Add(NotifyCallback((int)OpalCrCkptCmdState.CmdInProgress));
+            CheckpointRequest = (int)OpalCrCkptCmdState.StatusNone;
+            return;
+        }
+        if (!HasCrs)
+        {
+            NotifyResults.Add(NotifyCallback((int)OpalCrCkptCmdState.CmdNull));
+            CheckpointRequest = (int)OpalCrCkptCmdState.StatusNone;
+            return;
+        }
+        CheckpointingState = (int)OpalCrCkptCmdState.StatusRunning;
+        CheckpointRequest = (int)OpalCrCkptCmdState.StatusNone;
+        NotifyResults.Add(NotifyCallback((int)OpalCrCkptCmdState.CmdStart));
+    }
+
+    public int ProgressCalls { get; private set; }
+    public void Progress() => ProgressCalls++;
+
+    public Queue<int> IncCorePrepResults { get; } = new();
+    public int IncCorePrepCalls { get; private set; }
+
+    public int IncCorePrep()
+    {
+        IncCorePrepCalls++;
+        return IncCorePrepResults.Count > 0 ? IncCorePrepResults.Dequeue() : OpalStatus.Success;
+    }
+
+    /// <summary>What the checkpointer does: (return code, new state); null leaves the state alone.</summary>
+    public Func<CheckpointOptions, (int Status, int? State)> Checkpointer { get; set; } =
+        _ => (OpalStatus.Success, (int)OpalCrsState.Continue);
+
+    public List<(int Pid, CheckpointOptions Options)> IncCoreCkptCalls { get; } = new();
+
+    public int IncCoreCkpt(int pid, IHostSnapshot snapshot, CheckpointOptions options, ref int state)
+    {
+        IncCoreCkptCalls.Add((pid, options));
+        var (status, newState) = Checkpointer(options);
+        if (newState is { } value)
+        {
+            state = value;
+        }
+        if (state == (int)OpalCrsState.Continue && options.Term)
+        {
+            state = (int)OpalCrsState.Term; // as opal_cr_inc_core_ckpt does
+        }
+        if (status == OpalStatus.Success && state == (int)OpalCrsState.Continue)
+        {
+            snapshot.ComponentName ??= "fakecrs";
+        }
+        return status;
+    }
+
+    public List<int> IncCoreRecoverCalls { get; } = new();
+
+    public int IncCoreRecover(int state)
+    {
+        IncCoreRecoverCalls.Add(state);
+        return OpalStatus.Success;
+    }
+
+    public string SelectedCrsComponentName { get; set; } = "fakecrs";
+    public void ClearTimers(int myRank) { }
+    public void SetTimer(int index) { }
+    public void DisplayAllTimers() { }
+
+    public DssBufferType BufferType { get; set; } = DssBufferType.NonDescribed;
+    public int FenceResult { get; set; } = OpalStatus.Success;
+    public int FenceCalls { get; private set; }
+
+    public int Fence()
+    {
+        FenceCalls++;
+        return FenceResult;
+    }
+
+    public List<SentMessage> Sent { get; } = new();
+    public int SendResult { get; set; } = OpalStatus.Success;
+
+    /// <summary>Runs after a message was sent: e.g. the HNP starting a checkpoint when it gets a request.</summary>
+    public Action<SentMessage>? OnSend { get; set; }
+
+    public int Send(RmlPeer peer, uint tag, byte[] payload)
+    {
+        if (SendResult != OpalStatus.Success)
+        {
+            return SendResult;
+        }
+        var message = new SentMessage(peer, tag, payload);
+        Sent.Add(message);
+        OnSend?.Invoke(message);
+        return OpalStatus.Success;
+    }
+
+    /// <summary>Replies the HNP will give, in order; an empty queue means "never replies".</summary>
+    public Queue<byte[]> Replies { get; } = new();
+    public List<TimeSpan> ReceiveBounds { get; } = new();
+
+    public int Receive(RmlPeer peer, uint tag, TimeSpan bound, out byte[] payload)
+    {
+        ReceiveBounds.Add(bound);
+        if (Replies.Count == 0)
+        {
+            payload = Array.Empty<byte>();
+            return OpalStatus.Timeout;
+        }
+        payload = Replies.Dequeue();
+        return OpalStatus.Success;
+    }
+
+    public uint SstoreHandleCurrent { get; set; } = 3;
+    public List<SstoreCall> SstoreCalls { get; } = new();
+    public int RegisterResult { get; set; } = OpalStatus.Success;
+    public int SyncResult { get; set; } = OpalStatus.Success;
+    public Dictionary<uint, string> Attributes { get; } = new()
+    {
+        [SstoreKey.GlobalSnapSeq] = "5",
+        [SstoreKey.GlobalSnapRef] = "ompi_global_snapshot_77.ckpt",
+        [SstoreKey.LocalSnapLoc] = "/snap/5/opal_snapshot_0.ckpt",
+        [SstoreKey.LocalSnapMeta] = "/snap/5/opal_snapshot_0.ckpt/snapshot_meta.data",
+    };
+
+    public int SstoreRegisterHandle(uint handle)
+    {
+        SstoreCalls.Add(new("register", handle));
+        return RegisterResult;
+    }
+
+    public int SstoreGetAttr(uint handle, uint key, out string? value)
+    {
+        SstoreCalls.Add(new("get", handle, key));
+        return Attributes.TryGetValue(key, out value) ? OpalStatus.Success : OpalStatus.NotSupported;
+    }
+
+    public int SstoreSetAttr(uint handle, uint key, string value)
+    {
+        SstoreCalls.Add(new("set", handle, key, value));
+        return OpalStatus.Success;
+    }
+
+    public int SstoreSync(uint handle)
+    {
+        SstoreCalls.Add(new("sync", handle));
+        return SyncResult;
+    }
+
+    public List<FakeSnapshot> Snapshots { get; } = new();
+
+    public IHostSnapshot CreateSnapshot()
+    {
+        var snapshot = new FakeSnapshot();
+        Snapshots.Add(snapshot);
+        return snapshot;
+    }
+
+    internal sealed class FakeSnapshot : IHostSnapshot
+    {
+        public string? ComponentName { get; set; }
+        public string? SnapshotDirectory { get; set; }
+        public string? MetadataFilename { get; set; }
+        public bool Disposed { get; private set; }
+        public void Dispose() => Disposed = true;
+    }
+}
