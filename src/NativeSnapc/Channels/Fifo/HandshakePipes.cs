@@ -1,0 +1,412 @@
+using System;
+using System.Globalization;
+using System.Threading;
+using Mono.Unix.Native;
+using NativeSnapc.Abi;
+using NativeSnapc.Diagnostics;
+using NativeSnapc.Interop;
+
+namespace NativeSnapc.Channels.Fifo;
+
+/// <summary>Makes <see cref="HandshakePipes"/>; the production <see cref="IHandshakePipeFactory"/>.</summary>
+internal sealed class HandshakePipeFactory : IHandshakePipeFactory
+{
+    public IHandshakePipes Create(string directory, int pid, int uniqueId) => new HandshakePipes(directory, pid, uniqueId);
+}
+
+/// <summary>
+/// The application side of one checkpoint's FIFO pair, wire-identical to <c>snapc_full_app_notify_reopen_files</c>
+/// and the handshake reads and writes of snapc_full_app.c, without its defects (PROTOCOL.md §9 items 2, 3, 7):
+/// <list type="bullet">
+/// <item>mkfifo is judged by errno: an existing path is reused only if it is a FIFO (never through a symbolic
+/// link); anything else there is <see cref="ChannelFailure.Refused"/> and left alone;</item>
+/// <item>both descriptors are non-blocking and every wait is a poll with a bound;</item>
+/// <item>the read FIFO is opened O_RDWR as in the original (the local coordinator's O_WRONLY open needs a
+/// reader), so reading it never sees end-of-file; the local coordinator's death is seen instead as
+/// POLLERR/POLLHUP on the write FIFO, whose only reader it is;</item>
+/// <item>a write to a dead peer is EPIPE, reported as <see cref="ChannelFailure.PeerGone"/>, and its SIGPIPE is
+/// never delivered (<see cref="SigPipeGuard"/>).</item>
+/// </list>
+/// Single-threaded use; <see cref="CloseAndRemove"/> is idempotent.
+/// </summary>
+internal sealed unsafe class HandshakePipes : IHandshakePipes
+{
+    /// <summary>mkfifo mode 0660, as the original (subject to the umask).</summary>
+    public const FilePermissions FifoMode =
+        FilePermissions.S_IRUSR | FilePermissions.S_IWUSR | FilePermissions.S_IRGRP | FilePermissions.S_IWGRP;
+
+    // O_NOFOLLOW: a FIFO path is never followed through a symbolic link someone put there.
+    private const OpenFlags ReadFifoFlags = OpenFlags.O_RDWR | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOFOLLOW;
+    private const OpenFlags WriteFifoFlags = OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOFOLLOW;
+
+    /// <summary>How often the rendezvous retries opening the write FIFO (the local coordinator polls at the same rate).</summary>
+    private static readonly TimeSpan RendezvousRetry = TimeSpan.FromMilliseconds(1);
+
+    private enum Lifecycle
+    {
+        Fresh,
+        Opened,
+        Closed,
+    }
+
+    private Lifecycle _lifecycle;
+    private int _readFd = -1;
+    private int _writeFd = -1;
+
+    // A value arriving in pieces: a read that times out part-way keeps what came for the next read.
+    private int _partialValue;
+    private int _partialCount;
+
+    public HandshakePipes(string directory, int pid, int uniqueId)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ReadPath = PathOf(directory, OpalCr.NamedProgRead, pid, uniqueId);
+        WritePath = PathOf(directory, OpalCr.NamedProgWrite, pid, uniqueId);
+    }
+
+    public string ReadPath { get; }
+
+    public string WritePath { get; }
+
+    /// <summary><c>app_define_pipe_names</c>: "%s/%s.%d_%d" of (directory, base name, pid, id).</summary>
+    public static string PathOf(string directory, string baseName, int pid, int uniqueId) =>
+        string.Create(CultureInfo.InvariantCulture, $"{directory}/{baseName}.{pid}_{uniqueId}");
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The pair was opened or closed before: each checkpoint gets a new pair from the factory.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bound"/> is negative.</exception>
+    public ChannelResult Open(TimeSpan bound)
+    {
+        if (_lifecycle != Lifecycle.Fresh)
+        {
+            throw new InvalidOperationException($"the handshake pipes {ReadPath} / {WritePath} were already {(_lifecycle == Lifecycle.Opened ? "opened" : "closed")}");
+        }
+        var deadline = Deadline.After(bound);
+        var result = OpenBoth(deadline);
+        if (result.Ok)
+        {
+            _lifecycle = Lifecycle.Opened;
+        }
+        else
+        {
+            // Nothing stays open, and no FIFO stays behind for a late local coordinator to block on.
+            CloseAndRemove();
+        }
+        return result;
+    }
+
+    private ChannelResult OpenBoth(Deadline deadline)
+    {
+        var made = MakeFifo(ReadPath);
+        if (!made.Ok)
+        {
+            return made;
+        }
+        var opened = OpenFifo(ReadPath, ReadFifoFlags, out _readFd);
+        if (!opened.Ok)
+        {
+            return opened;
+        }
+        made = MakeFifo(WritePath);
+        if (!made.Ok)
+        {
+            return made;
+        }
+
+        // The rendezvous (PROTOCOL.md §1.4): a non-blocking O_WRONLY open fails with ENXIO until the local
+        // coordinator has opened the FIFO for reading.
+        while (true)
+        {
+            var error = Libc.Open(WritePath, WriteFifoFlags, out var fd);
+            if (!error.IsError)
+            {
+                _writeFd = fd;
+                return VerifyFifo(WritePath, fd);
+            }
+            if (error.RawErrno != Libc.ENXIO)
+            {
+                return OpenFailure(WritePath, error);
+            }
+            if (deadline.Expired)
+            {
+                return ChannelResult.Fail(ChannelFailure.TimedOut,
+                    $"no local coordinator opened {WritePath} for reading within {Describe(deadline.Bound)}");
+            }
+            Thread.Sleep(RendezvousRetry);
+        }
+    }
+
+    /// <summary>mkfifo judged by errno (the original treated every -1 as "already exists").</summary>
+    private static ChannelResult MakeFifo(string path)
+    {
+        // A path that vanishes between mkfifo's EEXIST and lstat is simply made again; give up after a few rounds.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var error = Libc.MkFifo(path, FifoMode);
+            if (!error.IsError)
+            {
+                return ChannelResult.Success;
+            }
+            if (error.RawErrno != Libc.EEXIST)
+            {
+                return ChannelResult.Fail(ChannelFailure.SystemError,
+                    $"cannot create the FIFO {path}: mkfifo failed: {error.Message}", error.RawErrno);
+            }
+
+            var examined = Libc.LStat(path, out var status);
+            if (examined.RawErrno == Libc.ENOENT)
+            {
+                continue;
+            }
+            if (examined.IsError)
+            {
+                return ChannelResult.Fail(ChannelFailure.SystemError,
+                    $"cannot examine the existing {path}: lstat failed: {examined.Message}", examined.RawErrno);
+            }
+            var type = Libc.FileType(status);
+            if (type == FilePermissions.S_IFIFO)
+            {
+                Log.Verbose(10, $"App) notify_reopen_files: mkfifo failed because file ({path}) already exists, attempting to use this pipe.");
+                return ChannelResult.Success;
+            }
+            return ChannelResult.Fail(ChannelFailure.Refused,
+                $"{path} exists and is {DescribeFileType(type)}, not a FIFO; it is left untouched");
+        }
+        return ChannelResult.Fail(ChannelFailure.SystemError,
+            $"cannot create the FIFO {path}: it keeps appearing and disappearing", Libc.EEXIST);
+    }
+
+    private static ChannelResult OpenFifo(string path, OpenFlags flags, out int fd)
+    {
+        var error = Libc.Open(path, flags, out fd);
+        if (error.IsError)
+        {
+            return OpenFailure(path, error);
+        }
+        return VerifyFifo(path, fd);
+    }
+
+    /// <summary>What was opened must be a FIFO: the path could have been replaced after mkfifo or lstat looked at it.</summary>
+    private static ChannelResult VerifyFifo(string path, int fd)
+    {
+        var error = Libc.FStat(fd, out var status);
+        if (error.IsError)
+        {
+            return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot examine the opened {path}: fstat failed: {error.Message}", error.RawErrno);
+        }
+        var type = Libc.FileType(status);
+        return type == FilePermissions.S_IFIFO
+            ? ChannelResult.Success
+            : ChannelResult.Fail(ChannelFailure.Refused, $"{path} was replaced by {DescribeFileType(type)} while it was being opened; it is left untouched");
+    }
+
+    private static ChannelResult OpenFailure(string path, ErrorInfo error) => error.RawErrno == Libc.ELOOP
+        ? ChannelResult.Fail(ChannelFailure.Refused, $"{path} is a symbolic link, not a FIFO; it is left untouched")
+        : ChannelResult.Fail(ChannelFailure.SystemError, $"cannot open the FIFO {path}: {error.Message}", error.RawErrno);
+
+    /// <inheritdoc />
+    public ChannelResult ReadInt32(TimeSpan bound, out int value)
+    {
+        value = 0;
+        if (_lifecycle != Lifecycle.Opened)
+        {
+            return NotOpen();
+        }
+        var deadline = Deadline.After(bound);
+        // The read FIFO for data; the write FIFO, with no events asked, for POLLERR/POLLHUP: its only reader is the peer.
+        var fds = new[]
+        {
+            new Pollfd { fd = _readFd, events = PollEvents.POLLIN },
+            new Pollfd { fd = _writeFd, events = 0 },
+        };
+
+        while (_partialCount < sizeof(int))
+        {
+            // Data already in the pipe comes first: a peer may write its value and then exit.
+            int received;
+            ErrorInfo error;
+            fixed (int* partial = &_partialValue)
+            {
+                error = Libc.Read(_readFd, (byte*)partial + _partialCount, sizeof(int) - _partialCount, out received);
+            }
+            if (!error.IsError)
+            {
+                if (received > 0)
+                {
+                    _partialCount += received;
+                    continue;
+                }
+                // End of file cannot happen while this process holds a writer on the read FIFO; if it does, nobody can write any more.
+                return PeerGoneWhileReading("end of file");
+            }
+            if (error.RawErrno != Libc.EAGAIN)
+            {
+                return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot read from {ReadPath}: {error.Message}", error.RawErrno);
+            }
+
+            // Polled even when no time is left (timeout 0): a dead peer is PeerGone, not TimedOut.
+            fds[0].revents = 0;
+            fds[1].revents = 0;
+            var polled = Libc.Poll(fds, deadline.RemainingPollMilliseconds, out _);
+            if (polled.IsError)
+            {
+                return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot wait for {ReadPath}: poll failed: {polled.Message}", polled.RawErrno);
+            }
+            if ((fds[0].revents & PollEvents.POLLIN) != 0)
+            {
+                continue;
+            }
+            if ((fds[0].revents & PollEvents.POLLNVAL) != 0 || (fds[1].revents & PollEvents.POLLNVAL) != 0)
+            {
+                return ChannelResult.Fail(ChannelFailure.SystemError, $"the descriptors of {ReadPath} / {WritePath} are no longer valid", Libc.EBADF);
+            }
+            if ((fds[1].revents & (PollEvents.POLLERR | PollEvents.POLLHUP)) != 0)
+            {
+                return PeerGoneWhileReading($"{WritePath} has no reader");
+            }
+            if (deadline.Expired)
+            {
+                return ChannelResult.Fail(ChannelFailure.TimedOut,
+                    $"no value arrived on {ReadPath} within {Describe(deadline.Bound)}{PartialNote()}");
+            }
+        }
+
+        value = _partialValue;
+        _partialValue = 0;
+        _partialCount = 0;
+        return ChannelResult.Success;
+    }
+
+    private ChannelResult PeerGoneWhileReading(string evidence) => _partialCount > 0
+        ? ChannelResult.Fail(ChannelFailure.Truncated,
+            $"the local coordinator went away after sending {_partialCount} of 4 bytes of a value on {ReadPath} ({evidence})")
+        : ChannelResult.Fail(ChannelFailure.PeerGone,
+            $"the local coordinator went away while this process waited on {ReadPath} ({evidence})");
+
+    private string PartialNote() => _partialCount > 0 ? $" ({_partialCount} of 4 bytes received)" : "";
+
+    /// <inheritdoc />
+    public ChannelResult WriteInt32(int value, TimeSpan bound)
+    {
+        if (_lifecycle != Lifecycle.Opened)
+        {
+            return NotOpen();
+        }
+        var deadline = Deadline.After(bound);
+        var fds = new[] { new Pollfd { fd = _writeFd, events = PollEvents.POLLOUT } };
+        var bytes = (byte*)&value;
+        var sent = 0;
+        while (sent < sizeof(int))
+        {
+            var error = SigPipeGuard.Write(_writeFd, bytes + sent, sizeof(int) - sent, out var written);
+            if (!error.IsError)
+            {
+                // 4 bytes are below PIPE_BUF, so a pipe takes them whole; the loop only guards the general case.
+                sent += written;
+                continue;
+            }
+            if (error.RawErrno == Libc.EPIPE)
+            {
+                return ChannelResult.Fail(ChannelFailure.PeerGone,
+                    $"the local coordinator closed {WritePath} (write: {error.Message}){(sent > 0 ? $" after {sent} of 4 bytes" : "")}", error.RawErrno);
+            }
+            if (error.RawErrno != Libc.EAGAIN)
+            {
+                return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot write to {WritePath}: {error.Message}", error.RawErrno);
+            }
+
+            if (deadline.Expired)
+            {
+                return ChannelResult.Fail(ChannelFailure.TimedOut,
+                    $"the local coordinator did not make room on {WritePath} within {Describe(deadline.Bound)}");
+            }
+            fds[0].revents = 0;
+            var polled = Libc.Poll(fds, deadline.RemainingPollMilliseconds, out _);
+            if (polled.IsError)
+            {
+                return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot wait for {WritePath}: poll failed: {polled.Message}", polled.RawErrno);
+            }
+            if ((fds[0].revents & PollEvents.POLLNVAL) != 0)
+            {
+                return ChannelResult.Fail(ChannelFailure.SystemError, $"the descriptor of {WritePath} is no longer valid", Libc.EBADF);
+            }
+            // POLLOUT: room; POLLERR: no reader, and the next write says EPIPE. Either way, write again.
+        }
+        return ChannelResult.Success;
+    }
+
+    private ChannelResult NotOpen() => ChannelResult.Fail(ChannelFailure.SystemError,
+        $"the handshake pipes {ReadPath} / {WritePath} are {(_lifecycle == Lifecycle.Fresh ? "not open yet" : "closed")}", Libc.EBADF);
+
+    /// <inheritdoc />
+    public void CloseAndRemove()
+    {
+        // Once only: a later call must not remove FIFOs a newer pair with the same names has made since.
+        if (_lifecycle == Lifecycle.Closed)
+        {
+            return;
+        }
+        _lifecycle = Lifecycle.Closed;
+        CloseDescriptor(ref _readFd, ReadPath);
+        CloseDescriptor(ref _writeFd, WritePath);
+        RemoveIfFifo(ReadPath);
+        RemoveIfFifo(WritePath);
+        _partialValue = 0;
+        _partialCount = 0;
+    }
+
+    public void Dispose() => CloseAndRemove();
+
+    private static void CloseDescriptor(ref int fd, string path)
+    {
+        var toClose = Interlocked.Exchange(ref fd, -1);
+        if (toClose < 0)
+        {
+            return;
+        }
+        var error = Libc.Close(toClose);
+        if (error.IsError)
+        {
+            Log.Error($"App) Error: cannot close the descriptor of {path}: {error}");
+        }
+    }
+
+    private static void RemoveIfFifo(string path)
+    {
+        var examined = Libc.LStat(path, out var status);
+        if (examined.RawErrno == Libc.ENOENT)
+        {
+            return;
+        }
+        if (examined.IsError)
+        {
+            Log.Error($"App) Error: cannot examine {path} before removing it: {examined}");
+            return;
+        }
+        if (Libc.FileType(status) != FilePermissions.S_IFIFO)
+        {
+            return;
+        }
+        var removed = Libc.Unlink(path);
+        if (removed.IsError && removed.RawErrno != Libc.ENOENT)
+        {
+            Log.Error($"App) Error: cannot remove the FIFO {path}: {removed}");
+        }
+    }
+
+    private static string DescribeFileType(FilePermissions type) => type switch
+    {
+        FilePermissions.S_IFREG => "a regular file",
+        FilePermissions.S_IFDIR => "a directory",
+        FilePermissions.S_IFLNK => "a symbolic link",
+        FilePermissions.S_IFSOCK => "a socket",
+        FilePermissions.S_IFCHR => "a character device",
+        FilePermissions.S_IFBLK => "a block device",
+        FilePermissions.S_IFIFO => "a FIFO",
+        _ => $"a file of type 0{Convert.ToString((uint)type, 8)}",
+    };
+
+    private static string Describe(TimeSpan bound) => bound.TotalSeconds >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{bound.TotalSeconds:0.###} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{bound.TotalMilliseconds:0.###} ms");
+}

@@ -1,0 +1,554 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Mono.Unix.Native;
+using NativeSnapc.Abi;
+using NativeSnapc.Channels;
+using NativeSnapc.Channels.Fifo;
+using NativeSnapc.Interop;
+using NUnit.Framework;
+using static NativeSnapc.Tests.Channels.FifoTestSupport;
+
+namespace NativeSnapc.Tests.Channels;
+
+/// <summary>
+/// The FIFO pair against real FIFOs and a peer that behaves as the local coordinator of PROTOCOL.md §2.5 (a
+/// thread here; a separate process in <see cref="HandshakePeerProcessTests"/>). Every wait is bounded.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class HandshakePipesTests
+{
+    private static readonly TimeSpan DeathNoticeLimit = TimeSpan.FromSeconds(1);
+
+    [Test]
+    public void Names_are_app_define_pipe_names()
+    {
+        var pipes = new HandshakePipeFactory().Create("/var/tmp/ckpt", 4242, 7);
+        Assert.That(pipes.ReadPath, Is.EqualTo("/var/tmp/ckpt/opal_cr_prog_read.4242_7"));
+        Assert.That(pipes.WritePath, Is.EqualTo("/var/tmp/ckpt/opal_cr_prog_write.4242_7"));
+        Assert.That(Path.GetFileName(pipes.ReadPath), Does.StartWith(OpalCr.NamedProgRead + "."));
+    }
+
+    [Test]
+    public void Full_handshake_with_a_thread_peer_carries_native_ints_and_removes_both_fifos()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        using var peer = OpenWithThreadPeer(pipes);
+        Assert.That(TypeAt(pipes.ReadPath), Is.EqualTo(FilePermissions.S_IFIFO));
+        Assert.That(TypeAt(pipes.WritePath), Is.EqualTo(FilePermissions.S_IFIFO));
+
+        var outcome = AppHandshake.Run(pipes, Patient, step =>
+        {
+            switch (step)
+            {
+                case HandshakeStep.Options:
+                    peer.WriteOptions(0xfedcba98u, allMigrating: 1, migrating: 0, term: 1, stop: 0, incPrepOnly: 1, incRecoverOnly: 0);
+                    break;
+                case HandshakeStep.Sentinel:
+                    Assert.That(peer.ReadInt(Patient), Is.EqualTo(AppHandshake.ResponseStart));
+                    peer.WriteInt(0);
+                    break;
+                case HandshakeStep.Release:
+                    Assert.That(peer.ReadInt(Patient), Is.EqualTo(AppHandshake.CrsContinue));
+                    peer.WriteInt(0);
+                    break;
+            }
+        });
+
+        Assert.That(outcome.Reached, Is.EqualTo(HandshakeStep.Done), () => outcome.Result.ToString());
+        Assert.That(outcome.Options, Is.EqualTo(new[] { 1, 0, 1, 0, 1, 0 }));
+        Assert.That(outcome.Handle, Is.EqualTo(0xfedcba98u));
+        Assert.That((outcome.Sentinel, outcome.Release), Is.EqualTo((0, 0)));
+
+        pipes.CloseAndRemove();
+        AssertGone(pipes.ReadPath, pipes.WritePath);
+    }
+
+    /// <summary>
+    /// The local coordinator closes both ends at each step. At a read the application is already waiting and
+    /// must notice within a second; at a write it meets EPIPE, without SIGPIPE reaching the process.
+    /// </summary>
+    [TestCase(HandshakeStep.Options)]
+    [TestCase(HandshakeStep.Response)]
+    [TestCase(HandshakeStep.Sentinel)]
+    [TestCase(HandshakeStep.FinalState)]
+    [TestCase(HandshakeStep.Release)]
+    public void Peer_closing_both_ends_is_PeerGone_at_every_step(HandshakeStep deathStep)
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        using var peer = OpenWithThreadPeer(pipes);
+        Thread? killer = null;
+
+        var outcome = AppHandshake.Run(pipes, Patient, step =>
+        {
+            if (step == deathStep)
+            {
+                if (AppHandshake.IsRead(step))
+                {
+                    // Dies while the application waits.
+                    killer = After(TimeSpan.FromMilliseconds(200), peer.CloseBoth);
+                }
+                else
+                {
+                    peer.CloseBoth();
+                }
+                return;
+            }
+            switch (step)
+            {
+                case HandshakeStep.Options:
+                    peer.WriteOptions(77);
+                    break;
+                case HandshakeStep.Sentinel:
+                    Assert.That(peer.ReadInt(Patient), Is.EqualTo(AppHandshake.ResponseStart));
+                    peer.WriteInt(0);
+                    break;
+                case HandshakeStep.Release:
+                    Assert.That(peer.ReadInt(Patient), Is.EqualTo(AppHandshake.CrsContinue));
+                    peer.WriteInt(0);
+                    break;
+            }
+        });
+        killer?.Join();
+
+        Assert.That(outcome.Reached, Is.EqualTo(deathStep), () => outcome.Result.ToString());
+        Assert.That(outcome.Result.Failure, Is.EqualTo(ChannelFailure.PeerGone), () => outcome.Result.ToString());
+        if (AppHandshake.IsRead(deathStep))
+        {
+            Assert.That(Between(peer.ClosedAt, outcome.FailedAt), Is.LessThan(DeathNoticeLimit));
+        }
+        else
+        {
+            Assert.That(outcome.Result.Errno, Is.EqualTo(Libc.EPIPE));
+        }
+        Assert.That(outcome.Result.Detail, Does.Contain(AppHandshake.IsRead(deathStep) ? pipes.ReadPath : pipes.WritePath));
+
+        pipes.CloseAndRemove();
+        AssertGone(pipes.ReadPath, pipes.WritePath);
+    }
+
+    [Test]
+    public void A_peer_that_never_opens_times_out_within_the_bound_and_leaves_no_fifo()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        var bound = TimeSpan.FromMilliseconds(300);
+
+        var start = Stopwatch.GetTimestamp();
+        var opened = pipes.Open(bound);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+
+        Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.TimedOut), opened.ToString());
+        Assert.That(opened.Detail, Does.Contain(pipes.WritePath));
+        Assert.That(elapsed, Is.GreaterThanOrEqualTo(bound).And.LessThan(bound + TimeSpan.FromMilliseconds(500)));
+        // No FIFO stays for a late local coordinator to block on.
+        AssertGone(pipes.ReadPath, pipes.WritePath);
+        Assert.That(Directory.EnumerateFileSystemEntries(directory), Is.Empty);
+    }
+
+    [Test]
+    public void A_silent_peer_makes_reads_and_writes_time_out_within_the_bound()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        using var peer = OpenWithThreadPeer(pipes);
+        var bound = TimeSpan.FromMilliseconds(250);
+
+        var immediate = pipes.ReadInt32(TimeSpan.Zero, out _);
+        Assert.That(immediate.Failure, Is.EqualTo(ChannelFailure.TimedOut), immediate.ToString());
+
+        var start = Stopwatch.GetTimestamp();
+        var read = pipes.ReadInt32(bound, out _);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        Assert.That(read.Failure, Is.EqualTo(ChannelFailure.TimedOut), read.ToString());
+        Assert.That(elapsed, Is.GreaterThanOrEqualTo(bound).And.LessThan(bound + TimeSpan.FromMilliseconds(500)));
+
+        // A peer that never reads: fill the pipe, then one more value cannot go.
+        var filled = 0;
+        while (pipes.WriteInt32(filled, TimeSpan.Zero).Ok)
+        {
+            filled++;
+            Assert.That(filled, Is.LessThan(1 << 20), "the pipe never filled");
+        }
+        start = Stopwatch.GetTimestamp();
+        var written = pipes.WriteInt32(-1, bound);
+        elapsed = Stopwatch.GetElapsedTime(start);
+        Assert.That(written.Failure, Is.EqualTo(ChannelFailure.TimedOut), written.ToString());
+        Assert.That(elapsed, Is.GreaterThanOrEqualTo(bound).And.LessThan(bound + TimeSpan.FromMilliseconds(500)));
+        TestContext.Out.WriteLine($"{filled} ints filled the pipe ({filled * 4} bytes)");
+
+        // The values that went are intact, in order.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That(peer.ReadInt(Patient), Is.EqualTo(i));
+        }
+    }
+
+    [Test]
+    public void A_short_write_then_close_is_Truncated()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        using var peer = OpenWithThreadPeer(pipes);
+
+        peer.WriteBytes(new byte[] { 0x11, 0x22 });
+        var killer = After(TimeSpan.FromMilliseconds(100), peer.CloseBoth);
+        var read = pipes.ReadInt32(Patient, out _);
+        var failedAt = Stopwatch.GetTimestamp();
+        killer.Join();
+
+        Assert.That(read.Failure, Is.EqualTo(ChannelFailure.Truncated), read.ToString());
+        Assert.That(read.Detail, Does.Contain("2 of 4 bytes"));
+        Assert.That(Between(peer.ClosedAt, failedAt), Is.LessThan(DeathNoticeLimit));
+        pipes.CloseAndRemove();
+        AssertGone(pipes.ReadPath, pipes.WritePath);
+    }
+
+    [Test]
+    public void A_value_split_across_a_timeout_is_kept_and_completed_by_the_next_read()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        using var peer = OpenWithThreadPeer(pipes);
+        var bytes = BitConverter.GetBytes(0x0a0b0c0d);
+
+        peer.WriteBytes(bytes[..3]);
+        var first = pipes.ReadInt32(TimeSpan.FromMilliseconds(100), out _);
+        Assert.That(first.Failure, Is.EqualTo(ChannelFailure.TimedOut), first.ToString());
+        Assert.That(first.Detail, Does.Contain("3 of 4 bytes"));
+
+        peer.WriteBytes(bytes[3..]);
+        peer.WriteInt(99);
+        Assert.That(pipes.ReadInt32(Patient, out var value).Ok, Is.True);
+        Assert.That(value, Is.EqualTo(0x0a0b0c0d));
+        Assert.That(pipes.ReadInt32(Patient, out value).Ok, Is.True);
+        Assert.That(value, Is.EqualTo(99));
+    }
+
+    [Test]
+    public void Data_the_peer_wrote_before_dying_is_still_read()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        using var peer = OpenWithThreadPeer(pipes);
+
+        peer.WriteInt(5);
+        peer.WriteInt(6);
+        peer.CloseBoth();
+
+        Assert.That(pipes.ReadInt32(Patient, out var a).Ok && a == 5, Is.True);
+        Assert.That(pipes.ReadInt32(Patient, out var b).Ok && b == 6, Is.True);
+        // Even with no time to wait, an empty pipe of a dead peer is PeerGone, not TimedOut.
+        Assert.That(pipes.ReadInt32(TimeSpan.Zero, out _).Failure, Is.EqualTo(ChannelFailure.PeerGone));
+        Assert.That(pipes.ReadInt32(Patient, out _).Failure, Is.EqualTo(ChannelFailure.PeerGone));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void A_regular_file_at_a_fifo_path_is_Refused_and_left_untouched(bool atReadPath)
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        var occupied = atReadPath ? pipes.ReadPath : pipes.WritePath;
+        var other = atReadPath ? pipes.WritePath : pipes.ReadPath;
+        File.WriteAllText(occupied, "somebody's data\n");
+
+        var opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.Refused), opened.ToString());
+        Assert.That(opened.Detail, Does.Contain(occupied).And.Contain("regular file"));
+        Assert.That(TypeAt(occupied), Is.EqualTo(FilePermissions.S_IFREG));
+        Assert.That(ReadAll(occupied), Is.EqualTo("somebody's data\n"));
+        // The FIFO this call made (the read FIFO comes first) did not stay behind.
+        AssertGone(other);
+
+        pipes.CloseAndRemove();
+        Assert.That(ReadAll(occupied), Is.EqualTo("somebody's data\n"));
+    }
+
+    [Test]
+    public void A_symbolic_link_at_a_fifo_path_is_Refused_even_when_it_points_at_a_fifo()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        var target = Path.Combine(directory, "elsewhere.fifo");
+        MakeFifo(target);
+        File.CreateSymbolicLink(pipes.ReadPath, target);
+
+        var opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.Refused), opened.ToString());
+        Assert.That(opened.Detail, Does.Contain("symbolic link"));
+        Assert.That(TypeAt(pipes.ReadPath), Is.EqualTo(FilePermissions.S_IFLNK));
+        Assert.That(TypeAt(target), Is.EqualTo(FilePermissions.S_IFIFO));
+        pipes.CloseAndRemove();
+        Assert.That(TypeAt(pipes.ReadPath), Is.EqualTo(FilePermissions.S_IFLNK));
+        Assert.That(TypeAt(target), Is.EqualTo(FilePermissions.S_IFIFO));
+    }
+
+    [Test]
+    public void A_directory_at_the_write_path_is_Refused_and_the_read_fifo_removed()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        Directory.CreateDirectory(pipes.WritePath);
+
+        var opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.Refused), opened.ToString());
+        Assert.That(opened.Detail, Does.Contain("directory"));
+        Assert.That(Directory.Exists(pipes.WritePath), Is.True);
+        AssertGone(pipes.ReadPath);
+    }
+
+    [Test]
+    public void Stale_fifos_are_reused_not_recreated_and_removed_at_the_end()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        MakeFifo(pipes.ReadPath);
+        MakeFifo(pipes.WritePath);
+        var inodes = (InodeOf(pipes.ReadPath), InodeOf(pipes.WritePath));
+
+        using var peer = OpenWithThreadPeer(pipes);
+        Assert.That((InodeOf(pipes.ReadPath), InodeOf(pipes.WritePath)), Is.EqualTo(inodes));
+        peer.WriteInt(31);
+        Assert.That(pipes.ReadInt32(Patient, out var value).Ok && value == 31, Is.True);
+
+        pipes.CloseAndRemove();
+        AssertGone(pipes.ReadPath, pipes.WritePath);
+    }
+
+    [Test]
+    public void A_missing_directory_is_a_SystemError_naming_the_path_and_errno()
+    {
+        var directory = Path.Combine(FreshDirectory(), "does-not-exist");
+        using var pipes = NewPipes(directory);
+
+        var opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.SystemError), opened.ToString());
+        Assert.That(opened.Errno, Is.EqualTo(Libc.ENOENT));
+        Assert.That(opened.Detail, Does.Contain(pipes.ReadPath).And.Contain("mkfifo").And.Contain("No such file or directory"));
+        Assert.That(Directory.Exists(directory), Is.False);
+    }
+
+    [Test]
+    public void A_directory_path_through_a_regular_file_is_a_SystemError_ENOTDIR()
+    {
+        var parent = FreshDirectory();
+        var file = Path.Combine(parent, "plain-file");
+        File.WriteAllText(file, "x");
+        using var pipes = NewPipes(file);
+
+        var opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+
+        Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.SystemError), opened.ToString());
+        Assert.That(opened.Errno, Is.EqualTo(Libc.ENOTDIR));
+        Assert.That(opened.Detail, Does.Contain(pipes.ReadPath).And.Contain("Not a directory"));
+        Assert.That(ReadAll(file), Is.EqualTo("x"));
+    }
+
+    /// <summary>
+    /// EACCES for real: root ignores permissions, so as root the call runs on a thread whose filesystem uid is
+    /// "nobody" (setfsuid is per thread on Linux, and leaving uid 0 drops CAP_DAC_OVERRIDE for that thread).
+    /// </summary>
+    [Test]
+    public void An_unwritable_directory_is_a_SystemError_EACCES()
+    {
+        var directory = FreshDirectory();
+        Chmod(directory, FilePermissions.ACCESSPERMS & ~(FilePermissions.S_IWGRP | FilePermissions.S_IWOTH)); // 0755
+        using var pipes = NewPipes(directory);
+        var asRoot = TestLibc.GetEuid() == 0;
+        if (!asRoot)
+        {
+            Chmod(directory, FilePermissions.S_IRUSR | FilePermissions.S_IXUSR); // 0500
+        }
+
+        ChannelResult opened = default;
+        var fsuidTaken = -1;
+        var thread = new Thread(() =>
+        {
+            if (asRoot)
+            {
+                TestLibc.SetFsUid(65534);
+                fsuidTaken = TestLibc.SetFsUid(-1); // an invalid id changes nothing and reports the current one
+            }
+            try
+            {
+                opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+            }
+            finally
+            {
+                if (asRoot)
+                {
+                    TestLibc.SetFsUid(0);
+                }
+            }
+        });
+        thread.Start();
+        Assert.That(thread.Join(Patient), Is.True);
+        if (!asRoot)
+        {
+            Chmod(directory, FilePermissions.S_IRWXU);
+        }
+        else
+        {
+            Assert.That(fsuidTaken, Is.EqualTo(65534), "setfsuid did not take effect on the test thread");
+        }
+
+        Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.SystemError), opened.ToString());
+        Assert.That(opened.Errno, Is.EqualTo(Libc.EACCES));
+        Assert.That(opened.Detail, Does.Contain(pipes.ReadPath).And.Contain("Permission denied"));
+        Assert.That(Directory.EnumerateFileSystemEntries(directory), Is.Empty);
+    }
+
+    /// <summary>
+    /// A write after the local coordinator died is EPIPE, and the SIGPIPE it raises never reaches the process.
+    /// To see a delivery without dying of it, SIGPIPE is pointed at the shim's counting handler for the duration
+    /// (armed directly: CheckpointSignal refuses SIGPIPE); a delivered SIGPIPE would set the cell.
+    /// </summary>
+    [TestCase(false, TestName = "A_write_after_the_reader_died_is_PeerGone_without_SIGPIPE")]
+    [TestCase(true, TestName = "A_write_after_the_reader_died_is_PeerGone_without_SIGPIPE_when_the_thread_already_blocked_it")]
+    public unsafe void A_write_after_the_reader_died_is_PeerGone_without_SIGPIPE(bool threadAlreadyBlocksSigPipe)
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        using (var peer = OpenWithThreadPeer(pipes))
+        {
+            peer.CloseBoth();
+        }
+
+        var cell = 0;
+        var original = TestLibc.QueryAction(Libc.SIGPIPE);
+        Assert.That(Shim.SignalArmed(), Is.EqualTo(0), "the checkpoint handler is armed by another test");
+        Assert.That(Shim.SignalArm(Libc.SIGPIPE, &cell), Is.EqualTo(0));
+        var counting = new Libc.SignalAction { sa_handler = (nint)Shim.SignalHandlerAddress(), sa_mask = Libc.EmptySignalSet() };
+        TestLibc.SetAction(Libc.SIGPIPE, counting);
+        var sigPipe = TestLibc.SetOf(Libc.SIGPIPE);
+        var maskBefore = default(Libc.SignalSet);
+        Assert.That(Libc.PthreadSigMask(threadAlreadyBlocksSigPipe ? Libc.SIG_BLOCK : Libc.SIG_UNBLOCK, &sigPipe, &maskBefore).IsError, Is.False);
+        try
+        {
+            var written = pipes.WriteInt32(4, Patient);
+
+            Assert.That(written.Failure, Is.EqualTo(ChannelFailure.PeerGone), written.ToString());
+            Assert.That(written.Errno, Is.EqualTo(Libc.EPIPE));
+            Assert.That(TestLibc.IsPending(Libc.SIGPIPE), Is.False, "a SIGPIPE was left pending");
+            Assert.That(TestLibc.IsBlocked(Libc.SIGPIPE), Is.EqualTo(threadAlreadyBlocksSigPipe), "the thread's signal mask was not put back");
+            Thread.Sleep(50);
+            Assert.That(cell, Is.EqualTo(0), "SIGPIPE was delivered");
+            Assert.That(Shim.SignalTakeIgnored(), Is.EqualTo((nint)0), "SIGPIPE was delivered");
+        }
+        finally
+        {
+            Libc.PthreadSigMask(Libc.SIG_SETMASK, &maskBefore, null);
+            TestLibc.SetAction(Libc.SIGPIPE, original);
+            Shim.SignalDisarm();
+        }
+        Assert.That(TestLibc.Differences(original, TestLibc.QueryAction(Libc.SIGPIPE)), Is.Empty);
+    }
+
+    [Test]
+    public void CloseAndRemove_is_idempotent_and_a_second_call_spares_a_newer_pair_with_the_same_names()
+    {
+        var directory = FreshDirectory();
+        var id = 900_000 + Environment.ProcessId % 1000;
+        var first = new HandshakePipes(directory, Environment.ProcessId, id);
+        using (OpenWithThreadPeer(first))
+        {
+            first.CloseAndRemove();
+        }
+        AssertGone(first.ReadPath, first.WritePath);
+
+        using var second = new HandshakePipes(directory, Environment.ProcessId, id);
+        using var peer = OpenWithThreadPeer(second);
+        first.CloseAndRemove();
+        first.Dispose();
+        Assert.That(TypeAt(second.ReadPath), Is.EqualTo(FilePermissions.S_IFIFO));
+        Assert.That(TypeAt(second.WritePath), Is.EqualTo(FilePermissions.S_IFIFO));
+        peer.WriteInt(8);
+        Assert.That(second.ReadInt32(Patient, out var value).Ok && value == 8, Is.True);
+    }
+
+    [Test]
+    public void CloseAndRemove_of_a_pair_never_opened_removes_fifos_but_never_other_files()
+    {
+        var directory = FreshDirectory();
+        var pipes = NewPipes(directory);
+        MakeFifo(pipes.ReadPath);
+        File.WriteAllText(pipes.WritePath, "keep");
+
+        pipes.CloseAndRemove();
+
+        AssertGone(pipes.ReadPath);
+        Assert.That(ReadAll(pipes.WritePath), Is.EqualTo("keep"));
+    }
+
+    [Test]
+    public void Misuse_is_reported_not_attempted()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+
+        var read = pipes.ReadInt32(Patient, out _);
+        Assert.That((read.Failure, read.Errno), Is.EqualTo((ChannelFailure.SystemError, Libc.EBADF)));
+        var written = pipes.WriteInt32(1, Patient);
+        Assert.That((written.Failure, written.Errno), Is.EqualTo((ChannelFailure.SystemError, Libc.EBADF)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pipes.Open(Timeout.InfiniteTimeSpan));
+
+        using var peer = OpenWithThreadPeer(pipes);
+        Assert.Throws<InvalidOperationException>(() => pipes.Open(Patient));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pipes.ReadInt32(TimeSpan.FromSeconds(-1), out _));
+
+        pipes.CloseAndRemove();
+        read = pipes.ReadInt32(Patient, out _);
+        Assert.That((read.Failure, read.Errno), Is.EqualTo((ChannelFailure.SystemError, Libc.EBADF)));
+        Assert.Throws<InvalidOperationException>(() => pipes.Open(Patient));
+    }
+
+    /// <summary>The open flags reach the kernel as meant (Mono.Posix maps them): read FIFO O_RDWR, write FIFO O_WRONLY, both O_NONBLOCK|O_CLOEXEC.</summary>
+    [Test]
+    public void The_descriptors_are_non_blocking_and_close_on_exec()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        using var peer = OpenWithThreadPeer(pipes);
+
+        const int accessMode = 3, readWrite = 2, writeOnly = 1, nonBlock = 0x800, closeOnExec = 0x80000; // octal 03, 02, 01, 04000, 02000000
+        var byPath = Directory.EnumerateFileSystemEntries("/proc/self/fd")
+            .Select(link => (Fd: Path.GetFileName(link), Target: new FileInfo(link).LinkTarget))
+            .Where(entry => entry.Target == pipes.ReadPath || entry.Target == pipes.WritePath)
+            .Select(entry => (entry.Target, Flags: FdInfoFlags(entry.Fd)))
+            .ToList();
+
+        // The peer's own descriptors point at the same paths: tell them apart by access mode.
+        Assert.That(byPath.Any(e => e.Target == pipes.ReadPath && (e.Flags & accessMode) == readWrite
+                                    && (e.Flags & nonBlock) != 0 && (e.Flags & closeOnExec) != 0),
+            Is.True, () => string.Join("\n", byPath.Select(e => $"{e.Target}: 0{Convert.ToString(e.Flags, 8)}")));
+        Assert.That(byPath.Any(e => e.Target == pipes.WritePath && (e.Flags & accessMode) == writeOnly
+                                    && (e.Flags & nonBlock) != 0 && (e.Flags & closeOnExec) != 0),
+            Is.True, () => string.Join("\n", byPath.Select(e => $"{e.Target}: 0{Convert.ToString(e.Flags, 8)}")));
+    }
+
+    private static void Chmod(string path, FilePermissions mode) =>
+        Assert.That(Syscall.chmod(path, mode), Is.EqualTo(0), () => $"chmod {path}: {Stdlib.GetLastError()}");
+
+    private static int FdInfoFlags(string fd)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/self/fdinfo/{fd}").First(l => l.StartsWith("flags:", StringComparison.Ordinal));
+            return Convert.ToInt32(line["flags:".Length..].Trim(), 8);
+        }
+        catch (IOException)
+        {
+            return 0; // a descriptor closed meanwhile (the runtime's own)
+        }
+    }
+}
