@@ -1,0 +1,59 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace NativeSnapc.Host.OpenMpi;
+
+/// <summary>
+/// C strings shared with the host. Strings the host may free are allocated with libc malloc
+/// (NativeMemory.Alloc is malloc on Unix), as strdup would.
+/// </summary>
+internal static unsafe class HostString
+{
+    /// <summary>A malloc'ed, NUL-terminated UTF-8 copy of <paramref name="value"/> (strdup semantics); NULL for null or when out of memory.</summary>
+    public static byte* Duplicate(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        var length = Encoding.UTF8.GetByteCount(value);
+        byte* copy;
+        try
+        {
+            copy = (byte*)NativeMemory.Alloc((nuint)length + 1);
+        }
+        catch (OutOfMemoryException)
+        {
+            return null;
+        }
+        Encoding.UTF8.GetBytes(value, new Span<byte>(copy, length));
+        copy[length] = 0;
+        return copy;
+    }
+
+    /// <summary>Frees a string the host malloc'ed (or <see cref="Duplicate"/> did); NULL is fine.</summary>
+    public static void Free(byte* value) => NativeMemory.Free(value);
+
+    /// <summary>The C string at <paramref name="value"/>, decoded as UTF-8; null for NULL.</summary>
+    public static string? Read(byte* value) => value is null ? null : Marshal.PtrToStringUTF8((nint)value);
+
+    /// <summary>
+    /// A string stored in a fixed-size char array: up to the first NUL within <paramref name="capacity"/>
+    /// bytes, or all of them when the array is not terminated.
+    /// </summary>
+    public static string ReadBounded(byte* value, int capacity)
+    {
+        var bytes = new ReadOnlySpan<byte>(value, capacity);
+        var end = bytes.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+    }
+
+    /// <summary>A managed NUL-terminated UTF-8 copy, for arguments the callee only reads during the call.</summary>
+    public static byte[] ToNullTerminatedUtf8(string value)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(value) + 1];
+        Encoding.UTF8.GetBytes(value, bytes);
+        return bytes;
+    }
+}

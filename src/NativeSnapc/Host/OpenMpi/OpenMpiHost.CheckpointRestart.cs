@@ -1,0 +1,243 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading;
+using NativeSnapc.Abi;
+using NativeSnapc.Coordinator;
+using NativeSnapc.Diagnostics;
+using NativeSnapc.Interop;
+
+namespace NativeSnapc.Host.OpenMpi;
+
+// Identity, the opal_cr globals and functions, the notify callback, timers and CRS objects.
+internal sealed unsafe partial class OpenMpiHost
+{
+    // The notify trampoline is a static C entry point, so the callback it forwards to is static too.
+    private static volatile Func<int, int>? s_notifyCallback;
+
+    // The callback registered before ours (NULL in stock 4.1.4, whose opal_cr_init installs none).
+    private nint _previousNotifyCallback;
+
+    private static nint NotifyTrampolineAddress => (nint)(delegate* unmanaged[Cdecl]<int, int>)&NotifyTrampoline;
+
+    // ---- identity ---------------------------------------------------------------------------------
+
+    public OrteProcessName MyName => _processInfo->my_name;
+
+    public string? JobSessionDirectory => HostString.Read(_processInfo->job_session_dir);
+
+    public int GetPid() => Libc.GetPid();
+
+    // ---- opal_cr globals --------------------------------------------------------------------------
+
+    public int EntryPointSignal => Volatile.Read(ref *_entryPointSignal);
+
+    /// <summary>
+    /// <c>opal_cr_pipe_dir</c>; while it is still NULL (opal_cr_init has not run) the value opal_cr_register
+    /// would give it, <c>opal_tmp_directory()</c>: $TMPDIR, $TEMP, $TMP, else /tmp.
+    /// </summary>
+    public string PipeDirectory => HostString.Read(*_pipeDirectory) ?? TemporaryDirectory();
+
+    public nint CheckpointRequestCell => (nint)_checkpointRequest;
+
+    // The signal handler writes opal_cr_checkpoint_request asynchronously: every access is volatile.
+    public int CheckpointRequest
+    {
+        get => Volatile.Read(ref *_checkpointRequest);
+        set => Volatile.Write(ref *_checkpointRequest, value);
+    }
+
+    public int CheckpointingState
+    {
+        get => Volatile.Read(ref *_checkpointingState);
+        set => Volatile.Write(ref *_checkpointingState, value);
+    }
+
+    public bool CurrentlyStalled
+    {
+        get => ReadBool(_currentlyStalled);
+        set => WriteBool(_currentlyStalled, value);
+    }
+
+    public bool StallCheck
+    {
+        get => ReadBool(_stallCheck);
+        set => WriteBool(_stallCheck, value);
+    }
+
+    public bool ContinueLikeRestart
+    {
+        get => ReadBool(_continueLikeRestart);
+        set => WriteBool(_continueLikeRestart, value);
+    }
+
+    public bool FlushRestartFiles
+    {
+        get => ReadBool(_flushRestartFiles);
+        set => WriteBool(_flushRestartFiles, value);
+    }
+
+    public string SelectedCrsComponentName =>
+        HostString.ReadBounded(_selectedCrsComponent->base_version.mca_component_name, McaBase.MaxComponentNameLength + 1);
+
+    // ---- notify callback --------------------------------------------------------------------------
+
+    public int RegisterNotifyCallback(Func<int, int> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        s_notifyCallback = callback;
+        nint previous = 0;
+        var status = _regNotifyCallback(NotifyTrampolineAddress, &previous);
+        // Registering again (a coordinator initialised twice) returns our own trampoline: keep the host's one.
+        if (status == OpalStatus.Success && previous != NotifyTrampolineAddress)
+        {
+            _previousNotifyCallback = previous;
+        }
+        return status;
+    }
+
+    public void UnregisterNotifyCallback()
+    {
+        // With no previous callback ours stays registered: opal_cr_test_if_checkpoint_ready calls the
+        // callback without a NULL check, and the coordinator answers calls after finalize itself.
+        if (_previousNotifyCallback == 0)
+        {
+            return;
+        }
+        nint replaced = 0;
+        _regNotifyCallback(_previousNotifyCallback, &replaced);
+        _previousNotifyCallback = 0;
+    }
+
+    /// <summary>The <c>opal_cr_notify_callback_fn_t</c> registered with the host: <c>int (*)(opal_cr_ckpt_cmd_state_t)</c>.</summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int NotifyTrampoline(int state)
+    {
+        try
+        {
+            var callback = s_notifyCallback;
+            if (callback is null)
+            {
+                Log.Error($"native-snapc: the checkpoint notify callback was called (state {state}) with no coordinator registered");
+                return OpalStatus.Error;
+            }
+            return callback(state);
+        }
+        catch (Exception error)
+        {
+            // An exception escaping into opal_cr_test_if_checkpoint_ready would abort the MPI process.
+            Log.Error($"native-snapc: checkpoint notify callback (state {state}) failed: {error.GetType().Name}: {error.Message}");
+            return OpalStatus.Error;
+        }
+    }
+
+    // ---- opal_cr functions ------------------------------------------------------------------------
+
+    public void TestIfCheckpointReady() => _testIfCheckpointReady();
+
+    public void Progress() => _progress();
+
+    public int IncCorePrep() => _incCorePrep();
+
+    public int IncCoreCkpt(int pid, IHostSnapshot snapshot, CheckpointOptions options, ref int state)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (snapshot is not HostSnapshot hostSnapshot || hostSnapshot.Pointer == null)
+        {
+            Log.Error("native-snapc: opal_cr_inc_core_ckpt needs a live snapshot made by this host's CreateSnapshot");
+            return OpalStatus.BadParam;
+        }
+        // opal_cr_inc_core_ckpt jumps through opal_crs.crs_checkpoint without a NULL check.
+        if (_crs->crs_checkpoint == null)
+        {
+            return SlotIsNull("opal_crs.crs_checkpoint (no CRS component is selected)");
+        }
+
+        var hostOptions = (OpalCrsBaseCkptOptions*)_objects.New(_ckptOptionsClass);
+        if (hostOptions == null)
+        {
+            return OpalStatus.OutOfResource;
+        }
+        hostOptions->term = ToByte(options.Term);
+        hostOptions->stop = ToByte(options.Stop);
+        hostOptions->inc_prep_only = ToByte(options.IncPrepOnly);
+        hostOptions->inc_recover_only = ToByte(options.IncRecoverOnly);
+
+        var hostState = state;
+        var status = _incCoreCkpt(pid, hostSnapshot.Pointer, hostOptions, &hostState);
+        state = hostState;
+
+        // The host rewrites term (cleared unless the CRS continued); copy all four back.
+        options.Term = hostOptions->term != 0;
+        options.Stop = hostOptions->stop != 0;
+        options.IncPrepOnly = hostOptions->inc_prep_only != 0;
+        options.IncRecoverOnly = hostOptions->inc_recover_only != 0;
+        OpalObjects.Release(&hostOptions->super);
+        return status;
+    }
+
+    public int IncCoreRecover(int state) => _incCoreRecover(state);
+
+    // ---- timers: OPAL_CR_CLEAR_TIMERS / SET_TIMER / DISPLAY_ALL_TIMERS (opal/runtime/opal_cr.h) ----
+
+    /// <summary>OPAL_CR_CLEAR_TIMERS(), then <c>opal_cr_timing_my_rank = myRank</c> (unconditional, as in the original).</summary>
+    public void ClearTimers(int myRank)
+    {
+        if (TimingEnabled)
+        {
+            _clearTimers();
+        }
+        Volatile.Write(ref *_timingMyRank, myRank);
+    }
+
+    public void SetTimer(int index)
+    {
+        if (TimingEnabled)
+        {
+            _setTime(index);
+        }
+    }
+
+    public void DisplayAllTimers()
+    {
+        if (TimingEnabled)
+        {
+            _displayAllTimers();
+        }
+    }
+
+    private bool TimingEnabled => ReadBool(_timingEnabled);
+
+    // ---- CRS objects ------------------------------------------------------------------------------
+
+    public IHostSnapshot CreateSnapshot()
+    {
+        var snapshot = (OpalCrsBaseSnapshot*)_objects.New(_snapshotClass);
+        if (snapshot == null)
+        {
+            throw new OutOfMemoryException("OBJ_NEW(opal_crs_base_snapshot_t) failed: malloc returned NULL");
+        }
+        return new HostSnapshot(snapshot);
+    }
+
+    // C bool globals are one byte; any non-zero byte is true.
+    private static bool ReadBool(byte* cell) => Volatile.Read(ref *cell) != 0;
+
+    private static void WriteBool(byte* cell, bool value) => Volatile.Write(ref *cell, ToByte(value));
+
+    private static byte ToByte(bool value) => value ? (byte)1 : (byte)0;
+
+    // opal_tmp_directory() (opal/util/opal_environ.c): the first of the variables that is set, even if empty.
+    private static string TemporaryDirectory()
+    {
+        foreach (var name in (ReadOnlySpan<string>)["TMPDIR", "TEMP", "TMP"])
+        {
+            var value = Environment.GetEnvironmentVariable(name);
+            if (value is not null)
+            {
+                return value;
+            }
+        }
+        return "/tmp";
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Generic;
+using NativeSnapc.Abi;
+using NativeSnapc.Channels.Dss;
+using NativeSnapc.Coordinator;
+
+namespace NativeSnapc.Host.OpenMpi;
+
+/// <summary>
+/// Reads the caller's <c>orte_snapc_base_request_op_t</c> (release-build layout, spec/ABI.md §1.10) into a
+/// <see cref="RequestOperation"/> and writes the results back. Only valid after a successful
+/// <see cref="OpenMpiHost.TryBind"/>, which refuses hosts with another object layout.
+/// </summary>
+internal static unsafe class RequestOperationDatum
+{
+    /// <summary>The largest <c>mig_num</c> read: a larger one is taken as garbage rather than a table to walk.</summary>
+    public const int MaxMigrationCount = 1 << 20;
+
+    /// <summary>The datum at <paramref name="datum"/>, or null for NULL.</summary>
+    public static RequestOperation? Read(nint datum) => datum == 0 ? null : Read((OrteSnapcBaseRequestOp*)datum);
+
+    public static RequestOperation Read(OrteSnapcBaseRequestOp* datum) =>
+        new(HostString.Read(datum->global_handle))
+        {
+            Event = (int)datum->@event,
+            Leader = datum->leader,
+            SeqNum = datum->seq_num,
+            MigrationCount = datum->mig_num,
+            Migrations = datum->@event == SnapcOpEvent.Migrate ? ReadMigrations(datum) : null,
+        };
+
+    /// <summary>
+    /// Stores <c>seq_num</c> and, when the coordinator changed it, <c>global_handle</c>: the old string is
+    /// freed and a malloc'ed copy stored, because the datum's destructor frees it with free().
+    /// </summary>
+    public static void Write(nint datum, RequestOperation operation) => Write((OrteSnapcBaseRequestOp*)datum, operation);
+
+    public static void Write(OrteSnapcBaseRequestOp* datum, RequestOperation operation)
+    {
+        datum->seq_num = operation.SeqNum;
+        if (operation.GlobalHandleChanged)
+        {
+            var old = datum->global_handle;
+            datum->global_handle = HostString.Duplicate(operation.GlobalHandle);
+            HostString.Free(old);
+        }
+    }
+
+    // mig_host_pref is never initialised by the constructor, so the table is read only when the caller
+    // says MIGRATE, gives a sane count and allocated all four arrays (ompi/mpiext/cr does all of that).
+    private static List<SnapcMigrationEntry>? ReadMigrations(OrteSnapcBaseRequestOp* datum)
+    {
+        var count = datum->mig_num;
+        if (count < 0 || count > MaxMigrationCount
+            || datum->mig_vpids is null || datum->mig_host_pref is null
+            || datum->mig_vpid_pref is null || datum->mig_off_node is null)
+        {
+            return null;
+        }
+        var entries = new List<SnapcMigrationEntry>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var hostPreference = HostString.ReadBounded(datum->mig_host_pref + (nint)i * OpalConfig.MaxProcessorName, OpalConfig.MaxProcessorName);
+            entries.Add(new SnapcMigrationEntry(datum->mig_vpids[i], hostPreference, datum->mig_vpid_pref[i], datum->mig_off_node[i]));
+        }
+        return entries;
+    }
+}
