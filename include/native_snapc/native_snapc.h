@@ -1,6 +1,7 @@
 /*
  * native_snapc/native_snapc.h: the whole C ABI of libnative_snapc.so in one include: the library
- * version and the Open MPI 4.1 layouts, enums and constants it speaks (release build layouts).
+ * version, the Open MPI 4.1 layouts, enums and constants it speaks (release build layouts), and the
+ * application coordinator's entry points.
  */
 #ifndef NATIVE_SNAPC_NATIVE_SNAPC_H
 #define NATIVE_SNAPC_NATIVE_SNAPC_H
@@ -10,5 +11,6 @@
 #include "mca.h"
 #include "crs.h"
 #include "snapc.h"
+#include "app_coord.h"
 
 #endif /* NATIVE_SNAPC_NATIVE_SNAPC_H */

@@ -39,7 +39,9 @@ list(JOIN symbols "\n" actual)
 set(actual "${actual}\n")
 
 if(DEFINED WRITE)
-    file(WRITE "${WRITE}" "${actual}")
+    file(WRITE "${WRITE}" "# Defined dynamic symbols of libnative_snapc.so (name@@version type [data size]).\n"
+        "# Regenerate: cmake --build --preset default --target update_exports_golden, then review the diff.\n"
+        "${actual}")
     message(STATUS "wrote ${WRITE}")
 endif()
 if(DEFINED GOLDEN)

@@ -1,0 +1,81 @@
+using NativeSnapc.Abi;
+using NativeSnapc.Channels.Fifo;
+using NativeSnapc.Channels.Signals;
+using NativeSnapc.Coordinator;
+using NativeSnapc.Diagnostics;
+using NativeSnapc.Host.OpenMpi;
+
+namespace NativeSnapc.Composition;
+
+/// <summary>
+/// The plug-in's one coordinator per process, wired to the Open MPI 4.1 host it was loaded into and to
+/// the real channels. app_coord_init builds it; the other exports use it. Only init and finalize are
+/// serialised: ft_event and request_op re-enter the coordinator through the host (a request_op loop
+/// calls opal_cr_test_if_checkpoint_ready, which calls the notify callback).
+/// </summary>
+internal static class Plugin
+{
+    private static readonly object s_lifecycle = new();
+    private static volatile AppCoordinator? s_coordinator;
+
+    public static int AppCoordInit()
+    {
+        lock (s_lifecycle)
+        {
+            if (s_coordinator is { IsInitialized: true } running)
+            {
+                return running.Init(); // reports the second call
+            }
+            if (!OpenMpiHost.TryBind(out var host, out var error))
+            {
+                Log.Error($"App) init: Error: {error}");
+                return OpalStatus.NotFound;
+            }
+            var coordinator = new AppCoordinator(host, new HandshakePipeFactory(), CheckpointSignal.Instance, host.ReadSettings());
+            var status = coordinator.Init();
+            if (status == OpalStatus.Success)
+            {
+                s_coordinator = coordinator;
+            }
+            return status;
+        }
+    }
+
+    public static int AppCoordFinalize()
+    {
+        lock (s_lifecycle)
+        {
+            return Current("app_coord_finalize")?.Finalize() ?? OpalStatus.NotInitialized;
+        }
+    }
+
+    public static int AppCoordFtEvent(int state) => Current("app_coord_ft_event")?.FtEvent(state) ?? OpalStatus.NotInitialized;
+
+    public static int AppCoordRequestOp(nint datum)
+    {
+        var coordinator = Current("app_coord_request_op");
+        if (coordinator is null)
+        {
+            return OpalStatus.NotInitialized;
+        }
+        var operation = RequestOperationDatum.Read(datum);
+        if (operation is null)
+        {
+            Log.Error("App) request_op: Error: the request datum is NULL");
+            return OpalStatus.BadParam;
+        }
+        var status = coordinator.RequestOp(operation);
+        RequestOperationDatum.Write(datum, operation);
+        return status;
+    }
+
+    private static AppCoordinator? Current(string export)
+    {
+        var coordinator = s_coordinator;
+        if (coordinator is null)
+        {
+            Log.Error($"App) {export}: Error: app_coord_init has not succeeded");
+        }
+        return coordinator;
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NativeSnapc.Composition;
+
+namespace NativeSnapc.Exports;
+
+/// <summary>
+/// The application coordinator's C entry points, with the prototypes of snapc_full.h at v4.1.4
+/// (spec/ABI.md §7.1). No logic here: an exception must not cross into the MPI process.
+/// </summary>
+internal static class CoordinatorExports
+{
+    /// <summary><c>int app_coord_init(void)</c></summary>
+    [UnmanagedCallersOnly(EntryPoint = "app_coord_init", CallConvs = [typeof(CallConvCdecl)])]
+    private static int Init()
+    {
+        try
+        {
+            return Plugin.AppCoordInit();
+        }
+        catch (Exception e)
+        {
+            return ExportGuard.Fail("app_coord_init", e);
+        }
+    }
+
+    /// <summary><c>int app_coord_finalize(void)</c></summary>
+    [UnmanagedCallersOnly(EntryPoint = "app_coord_finalize", CallConvs = [typeof(CallConvCdecl)])]
+    private static int FinalizeCoordinator()
+    {
+        try
+        {
+            return Plugin.AppCoordFinalize();
+        }
+        catch (Exception e)
+        {
+            return ExportGuard.Fail("app_coord_finalize", e);
+        }
+    }
+
+    /// <summary><c>int app_coord_ft_event(int state)</c></summary>
+    [UnmanagedCallersOnly(EntryPoint = "app_coord_ft_event", CallConvs = [typeof(CallConvCdecl)])]
+    private static int FtEvent(int state)
+    {
+        try
+        {
+            return Plugin.AppCoordFtEvent(state);
+        }
+        catch (Exception e)
+        {
+            return ExportGuard.Fail("app_coord_ft_event", e);
+        }
+    }
+
+    /// <summary><c>int app_coord_request_op(orte_snapc_base_request_op_t *datum)</c></summary>
+    [UnmanagedCallersOnly(EntryPoint = "app_coord_request_op", CallConvs = [typeof(CallConvCdecl)])]
+    private static int RequestOp(nint datum)
+    {
+        try
+        {
+            return Plugin.AppCoordRequestOp(datum);
+        }
+        catch (Exception e)
+        {
+            return ExportGuard.Fail("app_coord_request_op", e);
+        }
+    }
+}
