@@ -1,0 +1,85 @@
+/*
+ * ref_app: the parts of the reference runtime that live inside the MPI application process. The
+ * real Open MPI 4.1 libraries do everything they do in a stock process; these files fill only the
+ * dormant parts (ABI.md §8): the RML transport (ref_app_rml.c), sstore/central's application side
+ * (ref_app_sstore.c), a CRS and the coordination callback chain (ref_app_crs.c).
+ */
+#ifndef NSNAPC_REF_APP_H
+#define NSNAPC_REF_APP_H
+
+#include "orte_config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "opal/dss/dss.h"
+#include "orte/mca/rml/rml.h"
+#include "orte/runtime/orte_globals.h"
+
+/* RML tags and command values used by the test host (orte/mca/rml/rml_types.h, PROTOCOL.md §0). */
+#define REF_TAG_SNAPC 24u
+#define REF_TAG_SNAPC_FULL 25u
+#define REF_TAG_SSTORE_INTERNAL 44u
+#define REF_SNAPC_LOCAL_UPDATE_CMD 4
+#define REF_SNAPC_LOCAL_FINISH_CMD 5
+#define REF_SSTORE_CENTRAL_PULL 1
+#define REF_SSTORE_CENTRAL_PUSH 2
+
+/* One line on stdout, whole, under a lock (the reader and progress threads print too). */
+void ref_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic ms since the program started (for "ms=" fields). */
+uint64_t ref_elapsed_ms(void);
+
+/* A printable token for a string that may be NULL or contain blanks: "(null)" or escaped. */
+const char *ref_token(const char *s, char *buf, size_t len);
+
+/* ---- RML transport (ref_app_rml.c) ------------------------------------------------------------ */
+
+/* Connects to the peer's socket (retrying up to timeout_ms) and says hello. 0 or an ORTE error. */
+int ref_rml_connect(const char *path, int timeout_ms);
+
+/* Sets orte_mgmt_conduit and replaces orte_rml.send_buffer_nb, recv_buffer_nb and recv_cancel. */
+void ref_rml_install(uint16_t conduit);
+
+/* Says bye, closes the socket and stops the reader and progress threads (bounded). */
+void ref_rml_shutdown(void);
+
+/* The transport's send, for the host's own messages (sstore): same semantics as the slot. */
+int ref_rml_send(orte_process_name_t *peer, opal_buffer_t *buffer, orte_rml_tag_t tag,
+                 orte_rml_buffer_callback_fn_t cbfunc, void *cbdata);
+void ref_rml_recv(orte_process_name_t *peer, orte_rml_tag_t tag, bool persistent,
+                  orte_rml_buffer_callback_fn_t cbfunc, void *cbdata);
+void ref_rml_cancel(orte_process_name_t *peer, orte_rml_tag_t tag);
+
+/* How many LOCAL_FINISH messages this process has sent (the loop step stops on a count). */
+unsigned ref_rml_local_finish_count(void);
+
+/* Whether the peer connection is still up. */
+bool ref_rml_connected(void);
+
+/* ---- sstore/central application side (ref_app_sstore.c) -------------------------------------- */
+
+void ref_sstore_install(int pull_timeout_ms);
+
+/* ---- CRS "refnoop" and the coordination callback chain (ref_app_crs.c) ----------------------- */
+
+/* Fills opal_crs and opal_crs_base_selected_component; spec as in ref_crs_set_spec. */
+int ref_crs_install(const char *spec);
+
+/*
+ * Behaviour of the next checkpoints: ';'-separated per-checkpoint specs (the last one repeats), each a
+ * ','-separated list of: continue | error | restart | fail | noname | sleep=<ms>. NULL or "" = continue.
+ */
+int ref_crs_set_spec(const char *spec);
+
+unsigned ref_crs_checkpoint_calls(void);
+
+/*
+ * Registers the coordination callback: ft_event plus the layer below, which is "opal" (the real
+ * opal_cr_coord, called directly), "registered" (whatever was registered before: ompi_cr_coord in an
+ * MPI process) or "none". chain_restart false skips the layer below for OPAL_CRS_RESTART.
+ */
+int ref_coord_install(int (*ft_event)(int state), const char *below, bool chain_restart);
+
+#endif
