@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace NativeSnapc.Diagnostics;
 
@@ -25,6 +26,15 @@ internal static class Log
         if (IsEnabled(level))
         {
             Write(message);
+        }
+    }
+
+    /// <summary>An interpolated verbose line: formatted only when <paramref name="level"/> is enabled.</summary>
+    public static void Verbose(int level, [InterpolatedStringHandlerArgument("level")] ref VerboseMessageHandler message)
+    {
+        if (message.Enabled)
+        {
+            Write(message.ToStringAndClear());
         }
     }
 

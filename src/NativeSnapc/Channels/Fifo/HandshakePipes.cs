@@ -40,7 +40,12 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
     private const OpenFlags WriteFifoFlags = OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOFOLLOW;
 
     /// <summary>How often the rendezvous retries opening the write FIFO (the local coordinator polls at the same rate).</summary>
-    private static readonly TimeSpan RendezvousRetry = TimeSpan.FromMilliseconds(1);
+    // The rendezvous is polled (a blocking open could not be bounded): for a short while as fast as the
+    // scheduler allows, so a prompt local coordinator is met at once, then backing off to the 1 ms the
+    // local coordinator itself polls at.
+    private static readonly TimeSpan RendezvousSpin = TimeSpan.FromMicroseconds(500);
+    private const long FirstRendezvousPauseNanoseconds = 50_000;
+    private const long LastRendezvousPauseNanoseconds = 1_000_000;
 
     private enum Lifecycle
     {
@@ -115,6 +120,8 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
 
         // The rendezvous (PROTOCOL.md §1.4): a non-blocking O_WRONLY open fails with ENXIO until the local
         // coordinator has opened the FIFO for reading.
+        var spinning = Deadline.After(RendezvousSpin);
+        var pauseNanoseconds = FirstRendezvousPauseNanoseconds;
         while (true)
         {
             var error = Libc.Open(WritePath, WriteFifoFlags, out var fd);
@@ -132,8 +139,21 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
                 return ChannelResult.Fail(ChannelFailure.TimedOut,
                     $"no local coordinator opened {WritePath} for reading within {Describe(deadline.Bound)}");
             }
-            Thread.Sleep(RendezvousRetry);
+            if (!spinning.Expired)
+            {
+                Libc.SchedYield();
+                continue;
+            }
+            Pause(pauseNanoseconds);
+            pauseNanoseconds = Math.Min(pauseNanoseconds * 2, LastRendezvousPauseNanoseconds);
         }
+    }
+
+    private static void Pause(long nanoseconds)
+    {
+        var request = new Libc.TimeSpec { tv_sec = 0, tv_nsec = nanoseconds };
+        // An interrupted pause just ends early: the loop looks again.
+        Libc.NanoSleep(&request, null);
     }
 
     /// <summary>mkfifo judged by errno (the original treated every -1 as "already exists").</summary>
