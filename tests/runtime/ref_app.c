@@ -93,13 +93,16 @@ const char *ref_token(const char *s, char *buf, size_t len)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: ref_app [--library PATH] [--peer SOCKET] [--timeout SEC] [--crs SPEC] [--conduit N]\n"
+            "usage: ref_app [--library PATH] [--peer SOCKET] [--timeout SEC] [--crs SPEC] [--crs-name NAME]\n"
+            "               [--conduit N]\n"
             "               [--pull-timeout MS] [--connect-timeout MS] [--cr-enabled 0|1]\n"
             "               [--coord-prev opal|registered|none] [--no-chain-restart] [--no-host]\n"
             "               [--no-crs] [--stop-on-error] STEP...\n"
             "steps: init finalize loop:<ms>[:<n>] request:<event>[:<args>][@<leader>] ft_event:<state>\n"
             "       raw:request-null raw:request-event:<n> raw:migrate-num:<n> barrier sleep:<ms>\n"
-            "       signal-self[:<n>] crs:<spec> exit:<code>\n"
+            "       signal-self[:<n>] crs:<spec> exit:<code> on:<rank>:<step> dispositions[:<label>]\n"
+            "       disposition:default|ignore|handler cr-state:<n> coord-exists:<n> coord-delay:<ms>\n"
+            "       trace-notify[:<ms>] rml-delay:<tag>:<ms>\n"
             "environment: NSNAPC_LIBRARY, NSNAPC_REF_PEER, NSNAPC_REF_TIMEOUT, NSNAPC_REF_CRS (README.md)\n");
 }
 
@@ -315,17 +318,27 @@ static void step_raw(const char *what, step_result_t *r)
     OBJ_RELEASE(datum);
 }
 
-/* loop:<ms>[:<n>] - the application loop: test for a requested checkpoint about every millisecond. */
+static unsigned notify_return_count(void);
+
+/* loop:<ms>[:<n>[:notify]] - the application loop: test for a requested checkpoint about every millisecond,
+ * until <n> LOCAL_FINISH were sent in total (or, with ":notify", <n> traced notify callbacks returned). */
 static void step_loop(const char *args, step_result_t *r)
 {
     char *copy = strdup(args);
     char *count_text = strchr(copy, ':');
+    char *what = NULL;
     if (NULL != count_text) {
         *count_text++ = '\0';
+        what = strchr(count_text, ':');
+        if (NULL != what) {
+            *what++ = '\0';
+        }
     }
     long ms = 0, want = -1;
-    if (!parse_int(copy, 0, 3600 * 1000, &ms) || (NULL != count_text && !parse_int(count_text, 0, 1000000, &want))) {
-        ref_out("ERROR ref_app: bad loop step 'loop:%s' (loop:<ms>[:<local finishes>])", args);
+    bool by_notify = NULL != what && 0 == strcmp(what, "notify");
+    if (!parse_int(copy, 0, 3600 * 1000, &ms) || (NULL != count_text && !parse_int(count_text, 0, 1000000, &want))
+        || (NULL != what && !by_notify)) {
+        ref_out("ERROR ref_app: bad loop step 'loop:%s' (loop:<ms>[:<local finishes>[:notify]])", args);
         r->rc = ORTE_ERR_BAD_PARAM;
         free(copy);
         return;
@@ -334,7 +347,8 @@ static void step_loop(const char *args, step_result_t *r)
     uint64_t deadline = ref_elapsed_ms() + (uint64_t)ms;
     unsigned long tests = 0;
     while (ref_elapsed_ms() < deadline) {
-        if (want >= 0 && ref_rml_local_finish_count() >= (unsigned long)want) {
+        unsigned long count = by_notify ? notify_return_count() : ref_rml_local_finish_count();
+        if (want >= 0 && count >= (unsigned long)want) {
             break;
         }
         /* what OPAL_CR_TEST_CHECKPOINT_READY() does in an FT build when opal_cr_is_enabled */
@@ -345,8 +359,122 @@ static void step_loop(const char *args, step_result_t *r)
         nanosleep(&tick, NULL);
     }
     unsigned finished = ref_rml_local_finish_count();
-    r->rc = (want >= 0 && finished < (unsigned long)want) ? ORTE_ERR_TIMEOUT : ORTE_SUCCESS;
+    unsigned long reached = by_notify ? notify_return_count() : finished;
+    r->rc = (want >= 0 && reached < (unsigned long)want) ? ORTE_ERR_TIMEOUT : ORTE_SUCCESS;
     snprintf(r->extra, sizeof(r->extra), " finished=%u crs=%u tests=%lu", finished, ref_crs_checkpoint_calls(), tests);
+}
+
+/* ---- signal dispositions and other host probes ------------------------------------------------ */
+
+/* ref_app's own handler for the entry-point signal (step disposition:handler): it only counts. */
+static atomic_uint ref_handler_caught;
+
+static void ref_counting_handler(int signo)
+{
+    (void)signo;
+    atomic_fetch_add(&ref_handler_caught, 1);
+}
+
+/* The signals whose dispositions the dispositions step prints (the library may change only the entry one). */
+static const struct {
+    int signo;
+    const char *name;
+} watched_signals[] = {{SIGINT, "INT"},   {SIGQUIT, "QUIT"}, {SIGTERM, "TERM"}, {SIGCONT, "CONT"}, {SIGCHLD, "CHLD"},
+                       {SIGUSR1, "USR1"}, {SIGUSR2, "USR2"}, {SIGPIPE, "PIPE"}, {SIGHUP, "HUP"}};
+
+/* dispositions[:<label>]: "SIGDISP vpid= label= INT=<kind>/<flags> ... caught=<n>", kind dfl|ign|ref|0x<handler> */
+static void step_dispositions(const char *label, step_result_t *r)
+{
+    char line[1024];
+    int n = snprintf(line, sizeof(line), "SIGDISP vpid=%u label=%s", orte_process_info.my_name.vpid,
+                     NULL == label || '\0' == *label ? "-" : label);
+    for (size_t i = 0; i < sizeof(watched_signals) / sizeof(watched_signals[0]) && n < (int)sizeof(line) - 64; ++i) {
+        struct sigaction sa;
+        if (0 != sigaction(watched_signals[i].signo, NULL, &sa)) {
+            n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=error", watched_signals[i].name);
+            r->rc = ORTE_ERROR;
+            continue;
+        }
+        void *handler = (sa.sa_flags & SA_SIGINFO) ? (void *)sa.sa_sigaction : (void *)sa.sa_handler;
+        char kind[32];
+        if (SIG_DFL == sa.sa_handler && !(sa.sa_flags & SA_SIGINFO)) {
+            snprintf(kind, sizeof(kind), "dfl");
+        } else if (SIG_IGN == sa.sa_handler && !(sa.sa_flags & SA_SIGINFO)) {
+            snprintf(kind, sizeof(kind), "ign");
+        } else if ((void *)ref_counting_handler == handler) {
+            snprintf(kind, sizeof(kind), "ref");
+        } else {
+            snprintf(kind, sizeof(kind), "%p", handler);
+        }
+        n += snprintf(line + n, sizeof(line) - (size_t)n, " %s=%s/0x%x", watched_signals[i].name, kind,
+                      (unsigned)sa.sa_flags);
+    }
+    ref_out("%s caught=%u", line, atomic_load(&ref_handler_caught));
+}
+
+/* disposition:<default|ignore|handler>: set the entry-point signal's disposition (e.g. before init). */
+static void step_disposition(const char *what, step_result_t *r)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    if (0 == strcmp(what, "default")) {
+        sa.sa_handler = SIG_DFL;
+    } else if (0 == strcmp(what, "ignore")) {
+        sa.sa_handler = SIG_IGN;
+    } else if (0 == strcmp(what, "handler")) {
+        sa.sa_handler = ref_counting_handler;
+        sa.sa_flags = SA_RESTART;
+    } else {
+        ref_out("ERROR ref_app: bad disposition step 'disposition:%s' (default|ignore|handler)", what);
+        r->rc = ORTE_ERR_BAD_PARAM;
+        return;
+    }
+    r->rc = 0 == sigaction(opal_cr_entry_point_signal, &sa, NULL) ? ORTE_SUCCESS : ORTE_ERROR;
+    snprintf(r->extra, sizeof(r->extra), " signo=%d", opal_cr_entry_point_signal);
+}
+
+/* trace-notify[:<ms>]: interpose on the registered notify callback and print what it returns; ms = a delay
+ * after the callback returned, before opal_cr_test_if_checkpoint_ready continues. */
+static opal_cr_notify_callback_fn_t traced_notify;
+static atomic_uint notify_returns;
+static int notify_return_delay_ms;
+
+static int tracing_notify(opal_cr_ckpt_cmd_state_t response)
+{
+    int rc = NULL == traced_notify ? OPAL_ERROR : traced_notify(response);
+    ref_out("NOTIFY vpid=%u response=%d rc=%d cr_state=%d stalled=%d", orte_process_info.my_name.vpid, (int)response,
+            rc, opal_cr_checkpointing_state, opal_cr_currently_stalled ? 1 : 0);
+    if (notify_return_delay_ms > 0) {
+        /* the thread is descheduled between the callback's return and opal_cr's bookkeeping after it */
+        struct timespec ts = {notify_return_delay_ms / 1000, (long)(notify_return_delay_ms % 1000) * 1000000L};
+        while (0 != nanosleep(&ts, &ts) && EINTR == errno) {
+        }
+    }
+    atomic_fetch_add(&notify_returns, 1);
+    return rc;
+}
+
+static unsigned notify_return_count(void)
+{
+    return atomic_load(&notify_returns);
+}
+
+static void step_trace_notify(const char *delay, step_result_t *r)
+{
+    long ms = 0;
+    if (NULL != delay && !parse_int(delay, 0, 600000, &ms)) {
+        ref_out("ERROR ref_app: bad step 'trace-notify:%s' (trace-notify[:<ms>])", delay);
+        r->rc = ORTE_ERR_BAD_PARAM;
+        return;
+    }
+    notify_return_delay_ms = (int)ms;
+    opal_cr_notify_callback_fn_t previous = NULL;
+    r->rc = opal_cr_reg_notify_callback(tracing_notify, &previous);
+    if (previous != tracing_notify) {
+        traced_notify = previous;
+    }
+    snprintf(r->extra, sizeof(r->extra), " traced=%s", NULL == traced_notify ? "none" : "callback");
 }
 
 static void run_step(int index, const char *step, step_result_t *r)
@@ -388,6 +516,50 @@ static void run_step(int index, const char *step, step_result_t *r)
         snprintf(r->extra, sizeof(r->extra), " signo=%d count=%ld", opal_cr_entry_point_signal, count);
     } else if (0 == strncmp(step, "crs:", 4)) {
         r->rc = 0 == ref_crs_set_spec(step + 4) ? ORTE_SUCCESS : ORTE_ERR_BAD_PARAM;
+    } else if (0 == strcmp(step, "dispositions") || 0 == strncmp(step, "dispositions:", 13)) {
+        step_dispositions(step[12] == ':' ? step + 13 : NULL, r);
+    } else if (0 == strncmp(step, "disposition:", 12)) {
+        step_disposition(step + 12, r);
+    } else if (0 == strncmp(step, "cr-state:", 9) && parse_int(step + 9, INT_MIN, INT_MAX, &n)) {
+        snprintf(r->extra, sizeof(r->extra), " was=%d", (int)opal_cr_checkpointing_state);
+        opal_cr_checkpointing_state = (int)n;
+    } else if (0 == strncmp(step, "coord-exists:", 13) && parse_int(step + 13, 0, 1000000, &n)) {
+        ref_coord_exists((unsigned)n);
+    } else if (0 == strncmp(step, "coord-delay:", 12) && parse_int(step + 12, 0, 600000, &n)) {
+        ref_coord_delay((int)n);
+    } else if (0 == strcmp(step, "trace-notify") || 0 == strncmp(step, "trace-notify:", 13)) {
+        step_trace_notify(step[12] == ':' ? step + 13 : NULL, r);
+    } else if (0 == strncmp(step, "rml-delay:", 10)) {
+        long tag = 0, ms = 0;
+        char *copy = strdup(step + 10);
+        char *ms_text = strchr(copy, ':');
+        if (NULL != ms_text) {
+            *ms_text++ = '\0';
+        }
+        if (NULL == ms_text || !parse_int(copy, 0, 65535, &tag) || !parse_int(ms_text, 0, 600000, &ms)) {
+            ref_out("ERROR ref_app: bad step '%s' (rml-delay:<tag>:<ms>)", step);
+            r->rc = ORTE_ERR_BAD_PARAM;
+        } else {
+            ref_rml_delay((unsigned)tag, (int)ms);
+        }
+        free(copy);
+    } else if (0 == strncmp(step, "on:", 3)) {
+        /* on:<rank>:<step> - the step on that MPI rank only */
+        char *copy = strdup(step + 3);
+        char *inner = strchr(copy, ':');
+        if (NULL != inner) {
+            *inner++ = '\0';
+        }
+        if (NULL == inner || !parse_int(copy, 0, INT_MAX, &n)) {
+            ref_out("ERROR ref_app: bad step '%s' (on:<rank>:<step>)", step);
+            r->rc = ORTE_ERR_BAD_PARAM;
+        } else if (n == mpi_rank) {
+            run_step(index, inner, r);
+            atomic_store(&current_step_name, step);
+        } else {
+            snprintf(r->extra, sizeof(r->extra), " skipped=1");
+        }
+        free(copy);
     } else if (0 == strncmp(step, "exit:", 5) && parse_int(step + 5, 0, 255, &n)) {
         ref_out("STEP %d %s rc=0 ms=0 (exiting now without MPI_Finalize)", index, step);
         _exit((int)n);
@@ -408,6 +580,7 @@ int main(int argc, char **argv)
     long conduit = 0, pull_timeout = 20000, connect_timeout = 10000, cr_enabled = 1, n = 0;
     bool chain_restart = true, fill_host = true, stop_on_error = false, fill_crs = true;
     const char *coord_below = "opal";
+    const char *crs_name = NULL;
     if (NULL != getenv("NSNAPC_REF_TIMEOUT") && parse_int(getenv("NSNAPC_REF_TIMEOUT"), 1, 86400, &n)) {
         watchdog_seconds = (int)n;
     }
@@ -423,6 +596,8 @@ int main(int argc, char **argv)
             peer = val;
         } else if (0 == strcmp(opt, "--crs")) {
             crs_spec = val;
+        } else if (0 == strcmp(opt, "--crs-name") && NULL != val && '\0' != *val) {
+            crs_name = val;
         } else if (0 == strcmp(opt, "--timeout") && parse_int(val, 1, 86400, &n)) {
             watchdog_seconds = (int)n;
         } else if (0 == strcmp(opt, "--conduit") && parse_int(val, 0, 0xfffe, &conduit)) {
@@ -492,7 +667,7 @@ int main(int argc, char **argv)
         ref_sstore_install((int)pull_timeout);
         if (!fill_crs) {
             ref_out("HOST no CRS (--no-crs): opal_crs stays empty, a checkpoint request gets OPAL_CHECKPOINT_CMD_NULL");
-        } else if (0 != ref_crs_install(crs_spec)) {
+        } else if (0 != ref_crs_install(crs_spec, crs_name)) {
             MPI_Finalize();
             return 2;
         }

@@ -52,6 +52,9 @@ void ref_rml_recv(orte_process_name_t *peer, orte_rml_tag_t tag, bool persistent
                   orte_rml_buffer_callback_fn_t cbfunc, void *cbdata);
 void ref_rml_cancel(orte_process_name_t *peer, orte_rml_tag_t tag);
 
+/* Library sends on tag are held back ms before they go out (0 = none). */
+void ref_rml_delay(unsigned tag, int ms);
+
 /* How many LOCAL_FINISH messages this process has sent (the loop step stops on a count). */
 unsigned ref_rml_local_finish_count(void);
 
@@ -64,8 +67,9 @@ void ref_sstore_install(int pull_timeout_ms);
 
 /* ---- CRS "refnoop" and the coordination callback chain (ref_app_crs.c) ----------------------- */
 
-/* Fills opal_crs and opal_crs_base_selected_component; spec as in ref_crs_set_spec. */
-int ref_crs_install(const char *spec);
+/* Fills opal_crs and opal_crs_base_selected_component (named selected_name, NULL = "refnoop");
+ * spec as in ref_crs_set_spec. */
+int ref_crs_install(const char *spec, const char *selected_name);
 
 /*
  * Behaviour of the next checkpoints: ';'-separated per-checkpoint specs (the last one repeats), each a
@@ -81,5 +85,11 @@ unsigned ref_crs_checkpoint_calls(void);
  * MPI process) or "none". chain_restart false skips the layer below for OPAL_CRS_RESTART.
  */
 int ref_coord_install(int (*ft_event)(int state), const char *below, bool chain_restart);
+
+/* The next count CHECKPOINT calls of the coordination callback return OPAL_EXISTS (a stall) at once. */
+void ref_coord_exists(unsigned count);
+
+/* Every later non-CHECKPOINT call of the coordination callback (recovery) sleeps ms first (0 = none). */
+void ref_coord_delay(int ms);
 
 #endif

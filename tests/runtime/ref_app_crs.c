@@ -18,7 +18,9 @@
  * FT), and that one is unusable: its CHECKPOINT and CONTINUE/RESTART phases walk every communicator's
  * collective modules (notify_collectives) and dereference a communicator whose c_coll is NULL - a
  * SIGSEGV at address 0x8 on the first checkpoint (measured). "--coord-prev registered" calls it anyway,
- * "--coord-prev none" calls nothing below.
+ * "--coord-prev none" calls nothing below. The step coord-exists:<n> makes the next n CHECKPOINT calls
+ * return OPAL_EXISTS at once, as ompi_cr_coord does while crcp/bkmrk waits for in-flight messages;
+ * coord-delay:<ms> makes every later non-CHECKPOINT call (the recovery) take that long.
  */
 #define _GNU_SOURCE
 #include "ref_app.h"
@@ -198,7 +200,7 @@ static int crs_prelaunch(int32_t rank, char *base_snapshot_dir, char **app, char
     return OPAL_SUCCESS;
 }
 
-int ref_crs_install(const char *spec)
+int ref_crs_install(const char *spec, const char *selected_name)
 {
     if (0 != ref_crs_set_spec(spec)) {
         return -1;
@@ -217,7 +219,8 @@ int ref_crs_install(const char *spec)
     snprintf(opal_crs_base_selected_component.base_version.mca_type_name,
              sizeof(opal_crs_base_selected_component.base_version.mca_type_name), "crs");
     snprintf(opal_crs_base_selected_component.base_version.mca_component_name,
-             sizeof(opal_crs_base_selected_component.base_version.mca_component_name), "refnoop");
+             sizeof(opal_crs_base_selected_component.base_version.mca_component_name), "%s",
+             NULL == selected_name ? "refnoop" : selected_name);
     return 0;
 }
 
@@ -228,9 +231,32 @@ static opal_cr_coord_callback_fn_t coord_below;
 static const char *coord_below_name;
 static bool coord_chain_restart;
 
+static atomic_uint coord_exists_left;
+static atomic_int coord_delay_ms;
+
+void ref_coord_exists(unsigned count)
+{
+    atomic_store(&coord_exists_left, count);
+}
+
+void ref_coord_delay(int ms)
+{
+    atomic_store(&coord_delay_ms, ms);
+}
+
 static int host_coord(int state)
 {
     int rc_ft = OPAL_SUCCESS, rc_below = OPAL_SUCCESS;
+    unsigned left = atomic_load(&coord_exists_left);
+    if (OPAL_CRS_CHECKPOINT == state && left > 0) {
+        /* like ompi_cr_coord when the PML must drain in-flight messages (crcp/bkmrk): ask for a stall and
+         * return before the layers below, so ft_event is not reached in this round */
+        atomic_store(&coord_exists_left, left - 1);
+        opal_cr_stall_check = true;
+        ref_out("COORD vpid=%u state=%d exists=1 left=%u cr_state=%d", orte_process_info.my_name.vpid, state,
+                left - 1, opal_cr_checkpointing_state);
+        return OPAL_EXISTS;
+    }
     bool call_below = NULL != coord_below && (OPAL_CRS_RESTART != state || coord_chain_restart);
     if (OPAL_CRS_CHECKPOINT == state) {
         rc_ft = coord_ft_event(state);
@@ -245,6 +271,13 @@ static int host_coord(int state)
     }
     ref_out("COORD vpid=%u state=%d ft_event=%d below=%s rc=%d cr_state=%d", orte_process_info.my_name.vpid, state,
             rc_ft, call_below ? coord_below_name : "skipped", rc_below, opal_cr_checkpointing_state);
+    int delay = atomic_load(&coord_delay_ms);
+    if (OPAL_CRS_CHECKPOINT != state && delay > 0) {
+        /* a slow recovery: keeps the process between its final state and stage 3 for a while */
+        struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
+        while (0 != nanosleep(&ts, &ts) && EINTR == errno) {
+        }
+    }
     /* like orte_cr_coord: the ft_event status is reported, the lower layer's is returned */
     return rc_below;
 }

@@ -357,10 +357,27 @@ int ref_rml_send(orte_process_name_t *peer, opal_buffer_t *buffer, orte_rml_tag_
     return ORTE_SUCCESS;
 }
 
+/* rml-delay:<tag>:<ms> - the slot holds sends on that tag back for a while (a slow network or a
+ * descheduled sender), so that the peer sees what the process wrote to its FIFOs first. */
+static atomic_uint delayed_tag;
+static atomic_int delay_ms;
+
+void ref_rml_delay(unsigned tag, int ms)
+{
+    atomic_store(&delayed_tag, tag);
+    atomic_store(&delay_ms, ms);
+}
+
 /* The orte_rml.send_buffer_nb slot (4.1 form: leading conduit). */
 static int slot_send_buffer_nb(orte_rml_conduit_t conduit_id, orte_process_name_t *peer, opal_buffer_t *buffer,
                                orte_rml_tag_t tag, orte_rml_buffer_callback_fn_t cbfunc, void *cbdata)
 {
+    int delay = atomic_load(&delay_ms);
+    if (delay > 0 && tag == atomic_load(&delayed_tag)) {
+        struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
+        while (0 != nanosleep(&ts, &ts) && EINTR == errno) {
+        }
+    }
     if (conduit_id != expected_conduit) {
         ref_out("HOST send vpid=%u tag=%u rc=%d reason=bad-conduit conduit=%u expected=%u",
                 orte_process_info.my_name.vpid, (unsigned)tag, ORTE_ERR_UNREACH, (unsigned)conduit_id,
