@@ -101,7 +101,7 @@ static void usage(void)
             "steps: init finalize loop:<ms>[:<n>] request:<event>[:<args>][@<leader>] ft_event:<state>\n"
             "       raw:request-null raw:request-event:<n> raw:migrate-num:<n> barrier sleep:<ms>\n"
             "       signal-self[:<n>] crs:<spec> exit:<code> on:<rank>:<step> dispositions[:<label>]\n"
-            "       disposition:default|ignore|handler cr-state:<n> coord-exists:<n> coord-delay:<ms>\n"
+            "       disposition:default|ignore|handler sigpipe-default cr-state:<n> coord-exists:<n> coord-delay:<ms>\n"
             "       trace-notify[:<ms>] rml-delay:<tag>:<ms>\n"
             "environment: NSNAPC_LIBRARY, NSNAPC_REF_PEER, NSNAPC_REF_TIMEOUT, NSNAPC_REF_CRS (README.md)\n");
 }
@@ -520,6 +520,9 @@ static void run_step(int index, const char *step, step_result_t *r)
         step_dispositions(step[12] == ':' ? step + 13 : NULL, r);
     } else if (0 == strncmp(step, "disposition:", 12)) {
         step_disposition(step + 12, r);
+    } else if (0 == strcmp(step, "sigpipe-default")) {
+        /* A launcher may hand an ignored SIGPIPE down (ignored dispositions survive exec); a shell does not. */
+        r->rc = SIG_ERR == signal(SIGPIPE, SIG_DFL) ? ORTE_ERROR : ORTE_SUCCESS;
     } else if (0 == strncmp(step, "cr-state:", 9) && parse_int(step + 9, INT_MIN, INT_MAX, &n)) {
         snprintf(r->extra, sizeof(r->extra), " was=%d", (int)opal_cr_checkpointing_state);
         opal_cr_checkpointing_state = (int)n;

@@ -63,15 +63,15 @@ public sealed class SignalTests
     }
 
     [Test]
-    [Explicit("bug: the first exported call (app_coord_init) initialises the NativeAOT runtime, which sets SIGPIPE to SIG_IGN process-wide, see the report")]
     public void SigpipeKeepsItsDispositionAcrossInit()
     {
         using var runtime = new ReferenceRuntime();
-        var app = runtime.RunApp(new[] { "dispositions:before", "init", "dispositions:init", "finalize", "dispositions:finalize" }, bound: RunBound);
+        // The test host ignores SIGPIPE and its children inherit that: start from the default, as under a shell.
+        var app = runtime.RunApp(new[] { "sigpipe-default", "dispositions:before", "init", "dispositions:init", "finalize", "dispositions:finalize" }, bound: RunBound);
         runtime.WaitForPeer();
 
         var before = Snapshot(app, "before")["PIPE"];
-        Assert.That(before, Is.EqualTo("dfl/0x0"), "an MPI process leaves SIGPIPE at its default");
+        Assert.That(before, Does.StartWith("dfl/"), "SIGPIPE at its default, as under a shell");
         Assert.That(Snapshot(app, "init")["PIPE"], Is.EqualTo(before), "after init");
         Assert.That(Snapshot(app, "finalize")["PIPE"], Is.EqualTo(before), "after finalize");
     }
