@@ -54,9 +54,10 @@ internal static class Plugin
     public static int AppCoordRequestOp(nint datum)
     {
         var coordinator = Current("app_coord_request_op");
-        if (coordinator is null)
+        if (coordinator is null || !coordinator.IsInitialized)
         {
-            return OpalStatus.NotInitialized;
+            // The same answer before init and after finalize, whatever the datum.
+            return coordinator?.RequestOp(new RequestOperation()) ?? OpalStatus.NotInitialized;
         }
         var operation = RequestOperationDatum.Read(datum);
         if (operation is null)

@@ -14,6 +14,9 @@ internal sealed partial class AppCoordinator
     /// <summary>Between stage 1 and stage 3 of an attempt.</summary>
     private bool _attemptOpen;
 
+    /// <summary>The next notify call is the one <see cref="KeepRequestArrivedDuringRefusal"/> asked for.</summary>
+    private bool _replayRequest;
+
     /// <summary>snapc_full_app_notify_response(resp).</summary>
     internal int NotifyResponse(int response)
     {
@@ -27,6 +30,18 @@ internal sealed partial class AppCoordinator
             }
             return OpalStatus.NotInitialized;
         }
+        if (_replayRequest)
+        {
+            // The call we asked for through the stall path, after a refused request: a request signalled since
+            // then was wiped by the host (see KeepRequestArrivedDuringRefusal); post it again.
+            _replayRequest = false;
+            _host.CurrentlyStalled = false;
+            if (_signal.CheckpointActive && _host.CheckpointRequest != StatusRequested)
+            {
+                _host.CheckpointRequest = StatusRequested;
+            }
+            return OpalStatus.Success;
+        }
         _currentOptions ??= new CheckpointOptions();
 
         if (!_host.CurrentlyStalled)
@@ -39,7 +54,12 @@ internal sealed partial class AppCoordinator
             var status = Stage1(response);
             if (status != OpalStatus.Success)
             {
-                return FailAttempt(status);
+                status = FailAttempt(status);
+                if (response != CmdStart)
+                {
+                    KeepRequestArrivedDuringRefusal();
+                }
+                return status;
             }
             _notifyCrState = CrsRunning;
             _currentCrState = CrsRunning;
@@ -146,6 +166,18 @@ internal sealed partial class AppCoordinator
     }
 
     /// <summary>
+    /// For a refused request (IN_PROGRESS, NULL) the host clears <c>opal_cr_checkpoint_request</c> only
+    /// after this callback returns, so a new request signalled meanwhile — a local coordinator signals again
+    /// as soon as it sees LOCAL_FINISH — would be wiped and the FIFO ids would drift apart. The host's stall
+    /// path gets us called back at the next test point, where such a request is posted again.
+    /// </summary>
+    private void KeepRequestArrivedDuringRefusal()
+    {
+        _replayRequest = true;
+        _host.CurrentlyStalled = true;
+    }
+
+    /// <summary>
     /// INC recovery after the checkpointer: non-migrating processes of a migration recover "as if
     /// restarting", because the migrated processes expect that.
     /// </summary>
@@ -168,21 +200,11 @@ internal sealed partial class AppCoordinator
     {
         if (!_rendezvousDone)
         {
-            // Nobody opened the pipes: no local coordinator asked for this checkpoint (a stray signal, or a
-            // peer that died before the rendezvous). Nothing to report, and the same names serve the next request.
+            // Nobody opened the pipes: the local coordinator gave up (or never came). It used up this id
+            // when it signalled, so the next attempt takes the next id, as in the original.
             Log.Error($"App) notify_response: Error: no local coordinator joined the handshake ({status}); no checkpoint taken");
-            _attemptOpen = false;
-            _pipes?.CloseAndRemove();
-            ReuseUnmetPipeNames();
-            _host.CheckpointingState = StatusNone;
-            _host.CurrentlyStalled = false;
-            _currentlyAllMigrating = false;
-            _currentlyMigrating = false;
-            _localSnapshot?.Dispose();
-            _localSnapshot = null;
-            _currentOptions = null;
-            _signal.EndCheckpoint();
-            return status;
+            _currentCrState = CrsError;
+            return FinishAttempt(CrsError, status, terminateIfAsked: false);
         }
 
         Log.Error($"App) notify_response: Error: the checkpoint was refused or failed before it started ({status}); no checkpoint taken");

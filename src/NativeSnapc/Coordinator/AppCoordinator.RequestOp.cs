@@ -79,6 +79,7 @@ internal sealed partial class AppCoordinator
 
     private int SendRequest(RequestOperation op)
     {
+        DrainOwedReplies();
         Log.Verbose(5, $"App) Request_op: Sending request ({op.Event,3})...");
         var bufferType = _host.BufferType;
         var jobId = _host.MyName.jobid;
@@ -142,6 +143,7 @@ internal sealed partial class AppCoordinator
         if (!finished)
         {
             Log.Error($"App) request_op: Error: the checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
+            _owedHnpReplies++;
             return OpalStatus.Timeout;
         }
 
@@ -154,8 +156,10 @@ internal sealed partial class AppCoordinator
         }
         if (_currentCrState == CrsError)
         {
-            // The HNP never completes a checkpoint that failed somewhere, so no reply will come.
-            Log.Error("App) request_op: Error: the local checkpoint failed; not waiting for the HNP");
+            // The request failed here. Open MPI 4.1's HNP may answer it late (op_state -1) or never: do not
+            // wait, but do not take that answer for the reply to a later request either (DrainOwedReplies).
+            Log.Error("App) request_op: Error: the local checkpoint failed");
+            _owedHnpReplies++;
             return OpalStatus.Error;
         }
 
@@ -178,6 +182,7 @@ internal sealed partial class AppCoordinator
         if (!WaitServicingCheckpoints(() => !_currentlyAllMigrating, _settings.ReleaseTimeout))
         {
             Log.Error($"App) request_op: Error: the migration checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
+            _owedHnpReplies++;
             return OpalStatus.Timeout;
         }
         Log.Verbose(5, $"App) Request_op: Leader waiting for Migrate release ({(int)SnapcOpEvent.Migrate,3})...");
@@ -216,27 +221,13 @@ internal sealed partial class AppCoordinator
     private int ReceiveCompletion(SnapcOpEvent expected, out int opState)
     {
         opState = -1;
-        var status = _host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, _settings.ReplyTimeout, out var payload);
-        if (status != OpalStatus.Success)
+        var status = ReceiveReply(expected, out var reply);
+        if (status == OpalStatus.Success)
         {
-            Log.Error($"App) request_op: Error: no reply from the HNP within {_settings.ReplyTimeout.TotalSeconds:F0} s ({status})");
-            return status;
+            opState = reply!.OpState ?? -1;
         }
-        status = SnapcMessages.ParseRequestOpDone(payload, _host.BufferType, out var reply);
-        if (status != OpalStatus.Success)
-        {
-            Log.Error($"App) request_op: Error: the HNP's reply cannot be unpacked ({status})");
-            return status;
-        }
-        if (reply!.Command != SnapcCommand.FullRequestOp || reply.Event != expected)
-        {
-            Log.Error($"App) request_op: Error: expected a reply to {expected} (cmd 8, event {(int)expected}), got cmd {reply.Command}, event {(int)reply.Event}");
-            return OpalStatus.UnpackFailure;
-        }
-        opState = reply.OpState ?? -1;
-        return OpalStatus.Success;
+        return status;
     }
-
     /// <summary>QUIESCE_END, local part: the final handshake of the prepared checkpoint, recovery, stage 3.</summary>
     private int EndQuiesce()
     {

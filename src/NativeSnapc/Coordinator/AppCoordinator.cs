@@ -69,6 +69,12 @@ internal sealed partial class AppCoordinator
     private volatile bool _currentlyMigrating;
     private volatile bool _currentlyAllMigrating;
 
+    /// <summary>Replies to CHECKPOINT or MIGRATE requests the leader stopped waiting for; the HNP may still send them.</summary>
+    private int _owedHnpReplies;
+
+    /// <summary>How long a request waits for a late reply to an earlier one before it is sent (see <see cref="DrainOwedReplies"/>).</summary>
+    private static readonly TimeSpan OwedReplyGrace = TimeSpan.FromSeconds(1);
+
     public AppCoordinator(IHostPort host, IHandshakePipeFactory pipeFactory, ICheckpointSignal signal, CoordinatorSettings settings)
     {
         _host = host;
@@ -199,8 +205,32 @@ internal sealed partial class AppCoordinator
         return status;
     }
 
+    /// <summary>
+    /// The protocol has no request ids: a late reply to an earlier request this process stopped waiting for
+    /// would be taken for the reply to the next one. Before the next request goes out such a reply is given a
+    /// short while to arrive and is dropped; one that does not come is forgotten (Open MPI 4.1's HNP never
+    /// answers some failed checkpoints).
+    /// </summary>
+    private void DrainOwedReplies()
+    {
+        while (_owedHnpReplies > 0)
+        {
+            _owedHnpReplies--;
+            var grace = OwedReplyGrace < _settings.ReplyTimeout ? OwedReplyGrace : _settings.ReplyTimeout;
+            if (_host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, grace, out _) == OpalStatus.Success)
+            {
+                Log.Verbose(5, "App) Dropped a late reply to an earlier request");
+            }
+            else
+            {
+                _owedHnpReplies = 0;
+            }
+        }
+    }
+
     private int SendFinAndWaitForAck()
     {
+        DrainOwedReplies();
         Log.Verbose(3, "app) Shutdown Barrier: Send FIN to HNP...!");
         var status = SnapcMessages.BuildFin(_host.BufferType, _host.MyName.jobid, out var fin);
         if (status == OpalStatus.Success)
@@ -214,24 +244,42 @@ internal sealed partial class AppCoordinator
         }
 
         Log.Verbose(3, "app) Shutdown Barrier: Waiting on FIN_ACK...!");
-        status = _host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, _settings.ReplyTimeout, out var reply);
-        if (status != OpalStatus.Success)
+        return ReceiveReply(SnapcOpEvent.FinAck, out _);
+    }
+
+    /// <summary>Receives the HNP's reply to our last request (tag 25), within the reply bound; anything but that reply is an error.</summary>
+    private int ReceiveReply(SnapcOpEvent expected, out SnapcRequestOpReply? reply)
+    {
+        reply = null;
+        var clock = Stopwatch.StartNew();
+        while (true)
         {
-            Log.Error($"App) finalize: Error: no FIN_ACK from the HNP within {_settings.ReplyTimeout.TotalSeconds:F0} s ({status})");
-            return status;
+            var left = _settings.ReplyTimeout - clock.Elapsed;
+            var status = _host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, left > TimeSpan.Zero ? left : TimeSpan.Zero, out var payload);
+            if (status != OpalStatus.Success)
+            {
+                Log.Error($"App) Error: no reply to {expected} from the HNP within {_settings.ReplyTimeout.TotalSeconds:F0} s ({status})");
+                if (expected is SnapcOpEvent.Checkpoint or SnapcOpEvent.Migrate)
+                {
+                    _owedHnpReplies++;
+                }
+                return status;
+            }
+            status = expected == SnapcOpEvent.FinAck
+                ? SnapcMessages.ParseFinAck(payload, _host.BufferType, out reply)
+                : SnapcMessages.ParseRequestOpDone(payload, _host.BufferType, out reply);
+            if (status != OpalStatus.Success)
+            {
+                Log.Error($"App) Error: the HNP's reply cannot be unpacked ({status})");
+                return status;
+            }
+            if (reply!.Command != SnapcCommand.FullRequestOp || reply.Event != expected)
+            {
+                Log.Error($"App) Error: expected the reply to {expected} (cmd 8, event {(int)expected}), got cmd {reply.Command}, event {(int)reply.Event}");
+                return OpalStatus.UnpackFailure;
+            }
+            return OpalStatus.Success;
         }
-        status = SnapcMessages.ParseFinAck(reply, _host.BufferType, out var ack);
-        if (status != OpalStatus.Success)
-        {
-            Log.Error($"App) finalize: Error: the FIN_ACK reply cannot be unpacked ({status})");
-            return status;
-        }
-        if (ack!.Command != SnapcCommand.FullRequestOp || ack.Event != SnapcOpEvent.FinAck)
-        {
-            Log.Error($"App) finalize: Error: expected FIN_ACK (cmd 8, event 3), got cmd {ack.Command}, event {(int)ack.Event}");
-            return OpalStatus.UnpackFailure;
-        }
-        return OpalStatus.Success;
     }
 
     /// <summary>
@@ -249,6 +297,11 @@ internal sealed partial class AppCoordinator
         if (_host.CheckpointRequest == StatusRequested)
         {
             _host.CheckpointRequest = StatusNone;
+        }
+        if (_replayRequest)
+        {
+            _replayRequest = false;
+            _host.CurrentlyStalled = false;
         }
         _host.UnregisterNotifyCallback();
 
@@ -318,13 +371,6 @@ internal sealed partial class AppCoordinator
     {
         _pipes = _pipeFactory.Create(_host.PipeDirectory, _host.GetPid(), _currentUniqueId);
         ++_currentUniqueId;
-    }
-
-    /// <summary>An attempt that never met the local coordinator gives its id back, so a stray signal cannot desynchronise the ids.</summary>
-    private void ReuseUnmetPipeNames()
-    {
-        --_currentUniqueId;
-        DefinePipeNames();
     }
 
     private int SendLocalFinish(int crState)

@@ -161,7 +161,7 @@ public sealed class AppCoordinatorTests
         _host.Replies.Enqueue(Bytes(t => (SnapcMessages.BuildFinAck(t, out var p), p)));
         Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.Success));
         AssertSent(0, RmlPeer.Hnp, RmlTag.SnapcFull, Bytes(t => (SnapcMessages.BuildFin(t, 0x1a2b0001, out var p), p)));
-        Assert.That(_host.ReceiveBounds.Single(), Is.EqualTo(Settings.ReplyTimeout));
+        Assert.That(_host.ReceiveBounds.Single(), Is.EqualTo(Settings.ReplyTimeout).Within(TimeSpan.FromMilliseconds(200)));
         Assert.That(_host.FenceCalls, Is.EqualTo(2));
         Assert.That(_signal.Installed, Is.False, "the previous disposition is back");
         Assert.That(_host.NotifyUnregistered, Is.True);
@@ -328,18 +328,19 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void APeerThatNeverOpensCostsNoIdAndNoMessage()
+    public void APeerThatNeverOpensIsATimeoutAndTheIdMovesOnAsTheLocalCoordinatorsDid()
     {
         _pipes.Script = p => p.OpenResult = ChannelResult.Fail(ChannelFailure.TimedOut, "no reader");
         Init(vpid: 1);
         Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Timeout));
         Assert.Multiple(() =>
         {
-            Assert.That(_host.Sent, Is.Empty);
+            Assert.That(_host.IncCorePrepCalls, Is.Zero);
             Assert.That(Attempt(0).Removed, Is.True);
-            Assert.That(_pipes.Created[^1].Id, Is.EqualTo(0), "the same names serve the next, real request");
+            Assert.That(_pipes.Created[^1].Id, Is.EqualTo(1), "the local coordinator used id 0 up when it signalled");
             Assert.That(_signal.CheckpointActive, Is.False);
         });
+        AssertSent(0, RmlPeer.Daemon, RmlTag.Snapc, LocalFinish(Error));
     }
 
     [Test]
@@ -765,6 +766,84 @@ public sealed class AppCoordinatorTests
         Init(vpid: 0);
         _host.SendResult = OpalStatus.Unreach;
         Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Unreach));
+    }
+
+    [Test]
+    public void ALateReplyToAFailedRequestIsNotTakenForTheNextRequestOrFinAck()
+    {
+        Init(vpid: 0);
+        _host.Checkpointer = _ => (OpalStatus.Error, Error);
+        HnpCheckpointsOnRequest(opState: -1); // this HNP answers even a failed checkpoint, late
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Error));
+        Assert.That(_host.Replies, Has.Count.EqualTo(1), "the late reply is still queued");
+
+        _host.Checkpointer = _ => (OpalStatus.Success, Continue);
+        HnpCheckpointsOnRequest(opState: 0);
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Success),
+            "the second request skips the first one's late reply and takes its own");
+
+        _host.OnSend = null;
+        _host.Replies.Enqueue(Bytes(t => (SnapcMessages.BuildFinAck(t, out var p), p)));
+        Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.Success));
+    }
+
+    [Test]
+    public void FinalizeSkipsALateReplyToATimedOutCheckpoint()
+    {
+        Init(vpid: 0);
+        // The checkpoint never runs here: the leader gives up; the HNP answers afterwards.
+        Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Timeout));
+        _host.Replies.Enqueue(Reply(SnapcOpEvent.Checkpoint, -1));
+        _host.Replies.Enqueue(Bytes(t => (SnapcMessages.BuildFinAck(t, out var p), p)));
+        Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.Success));
+    }
+
+    [Test]
+    public void AnUnexpectedReplyWithNothingOwedIsStillAnError()
+    {
+        Init(vpid: 0);
+        _host.Replies.Enqueue(Reply(SnapcOpEvent.Checkpoint, 0));
+        Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.UnpackFailure));
+    }
+
+    [Test]
+    public void ARequestSignalledDuringARefusedAttemptIsHandedBackToTheHost()
+    {
+        Init(vpid: 1);
+        _host.HasCrs = false;
+        _host.OnSend = message =>
+        {
+            if (message.Tag == RmlTag.Snapc)
+            {
+                _signal.Raise(); // signalled again as soon as LOCAL_FINISH(7) went out
+            }
+        };
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.NotSupported));
+        Assert.That(_host.CheckpointRequest, Is.EqualTo(4), "the host wiped the request after the refused callback");
+        Assert.That(_host.CurrentlyStalled, Is.True, "the stall path will call back");
+
+        _host.OnSend = null;
+        _host.HasCrs = true;
+        _host.TestIfCheckpointReady(); // stall path: the request is re-posted
+        Assert.That((_host.CheckpointRequest, _host.CurrentlyStalled), Is.EqualTo((5, false)));
+        Assert.That(_host.NotifyResults[^1], Is.EqualTo(OpalStatus.Success));
+        _host.TestIfCheckpointReady(); // the usual path: a checkpoint with the next id
+        Assert.That(_host.NotifyResults[^1], Is.EqualTo(OpalStatus.Success));
+        Assert.That(Attempt(1).Id, Is.EqualTo(1));
+        Assert.That(Attempt(1).FromApp, Is.EqualTo(new[] { 0, Continue }));
+    }
+
+    [Test]
+    public void AfterARefusedRequestWithNoNewSignalTheCallBackChangesNothing()
+    {
+        Init(vpid: 1);
+        _host.HasCrs = false;
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.NotSupported));
+        _host.TestIfCheckpointReady(); // the stall-path call back
+        Assert.That((_host.CheckpointRequest, _host.CurrentlyStalled), Is.EqualTo((4, false)));
+        _host.TestIfCheckpointReady();
+        Assert.That(_host.NotifyResults, Has.Count.EqualTo(2), "nothing further to do");
+        Assert.That(_pipes.Created, Has.Count.EqualTo(2), "no new attempt");
     }
 
     [Test]

@@ -40,11 +40,15 @@ public sealed class RefusedCheckpointTests
                 "open", $"options=0,0,0,0,0,0 handle={id + 1}", "response=2", "failed reason=refused:null",
             }), $"attempt {id + 1}\n{runtime.Transcript()}");
         }
-        Assert.That(app.LinesStartingWith("NOTIFY "), Is.EqualTo(new[]
+        // Each refusal asks for a call back through the stall path (a request signalled meanwhile would be
+        // wiped by the host); with none pending, that call changes nothing.
+        var notifications = app.LinesStartingWith("NOTIFY ");
+        Assert.That(notifications.Where(l => !l.Contains(" response=0 ")), Is.EqualTo(new[]
         {
-            $"NOTIFY vpid=0 response=2 rc={OpalErrNotSupported} cr_state=4 stalled=0",
-            $"NOTIFY vpid=0 response=2 rc={OpalErrNotSupported} cr_state=4 stalled=0",
+            $"NOTIFY vpid=0 response=2 rc={OpalErrNotSupported} cr_state=4 stalled=1",
+            $"NOTIFY vpid=0 response=2 rc={OpalErrNotSupported} cr_state=4 stalled=1",
         }), runtime.Transcript());
+        Assert.That(notifications.Where(l => l.Contains(" response=0 ")), Is.All.EqualTo("NOTIFY vpid=0 response=0 rc=0 cr_state=4 stalled=0"));
         Assert.That(Received(runtime, "LOCAL_FINISH").Select(l => Field(l, "cr_state")), Is.EqualTo(new[] { "7", "7" }));
         // Nothing after the response: no sstore registration, no CRS, no PUSH.
         Assert.That(Received(runtime, "SSTORE_PULL"), Is.Empty);
@@ -105,7 +109,8 @@ public sealed class RefusedCheckpointTests
         }), runtime.Transcript());
         Assert.That(app.LinesStartingWith("NOTIFY "), Is.EqualTo(new[]
         {
-            $"NOTIFY vpid=0 response=1 rc={OpalErrResourceBusy} cr_state=4 stalled=0", "NOTIFY vpid=0 response=0 rc=0 cr_state=4 stalled=0",
+            $"NOTIFY vpid=0 response=1 rc={OpalErrResourceBusy} cr_state=4 stalled=1", "NOTIFY vpid=0 response=0 rc=0 cr_state=4 stalled=0",
+            "NOTIFY vpid=0 response=0 rc=0 cr_state=4 stalled=0",
         }));
         Assert.That(Received(runtime, "LOCAL_FINISH").Select(l => Field(l, "cr_state")), Is.EqualTo(new[] { "7", "4" }));
         Assert.That(app.LinesStartingWith("CRS result"), Is.EqualTo(new[] { "CRS result vpid=0 call=1 rc=0 state=4" }));
@@ -116,7 +121,6 @@ public sealed class RefusedCheckpointTests
     }
 
     [Test]
-    [Explicit("bug: a request signalled right after LOCAL_FINISH of a refused (IN_PROGRESS/NULL) attempt is lost, see the report")]
     public void BackToBackRequestAfterARefusedAttemptIsServiced()
     {
         // The local coordinator signals again as soon as it sees LOCAL_FINISH(7). For START, opal_cr clears
@@ -132,7 +136,6 @@ public sealed class RefusedCheckpointTests
     }
 
     [Test]
-    [Explicit("bug: after a leader's failed checkpoint the HNP's CKPT_DONE(-1) stays queued and is taken as the next reply, see the report")]
     public void AFailedLeaderCheckpointLeavesTheHnpReplyForTheNextWaiter()
     {
         // The library does not wait for the completion of a checkpoint that failed locally ("the HNP never
