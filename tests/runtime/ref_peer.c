@@ -8,7 +8,7 @@
  *  - sstore/central's daemon side (sstore_central_local.c; §5.2): PULL -> reply, PUSH recorded, tag 44.
  * Every message is decoded with the REAL opal_dss (opal_init_util, opal_dss.load/unpack) and every
  * reply packed with it. One line per message and per handshake step on stdout; a SUMMARY line at exit.
- * Control: stdin lines and --on actions; fault injection: --die-at, --hnp, --fifo-fault,
+ * Control: stdin lines and --on actions; fault injection: --die-at, --hnp, --fifo-fault, --sstore-fault,
  * --no-fifo-open (README.md). Every wait is bounded; the whole run is bounded by --timeout.
  *
  * It is single-threaded around poll(). Where the real local coordinator blocks inside an RML callback
@@ -20,6 +20,7 @@
 #include "opal_config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -85,20 +86,22 @@ static struct {
     int wait_ms;
     int quiesce_ms;
     int timeout_s;
+    int late_ms; /* how late a reply is with --hnp late */
     int expect_apps;
     bool described;
     bool crdebug;
     bool restart_kill;
     bool term_kill;
     bool migrate_kill;
-} cfg = {.wait_ms = 20000, .quiesce_ms = 60000, .timeout_s = 300, .term_kill = true, .migrate_kill = true};
+} cfg = {.wait_ms = 20000, .quiesce_ms = 60000, .timeout_s = 300, .late_ms = 3000, .term_kill = true,
+         .migrate_kill = true};
 
 enum die_point { DIE_NONE, DIE_SIGNAL, DIE_OPEN, DIE_OPTIONS, DIE_RESPONSE, DIE_RELEASE };
 static const char *const die_names[] = {"none", "signal", "open", "options", "response", "release"};
 enum fifo_stage { STAGE_NONE, STAGE_OPTIONS, STAGE_SENTINEL, STAGE_RELEASE };
 static const char *const stage_names[] = {"none", "options", "sentinel", "release"};
-enum hnp_mode { HNP_NORMAL, HNP_SILENT, HNP_GARBAGE, HNP_TRUNCATED };
-static const char *const hnp_names[] = {"normal", "silent", "garbage", "truncated"};
+enum hnp_mode { HNP_NORMAL, HNP_SILENT, HNP_GARBAGE, HNP_TRUNCATED, HNP_LATE };
+static const char *const hnp_names[] = {"normal", "silent", "garbage", "truncated", "late"};
 enum { REPLY_FIN = 1, REPLY_CKPT = 2, REPLY_MIGRATE = 4, REPLY_ALL = 7 };
 
 static struct {
@@ -111,6 +114,8 @@ static struct {
     bool fifo_short; /* else garbage */
     int fifo_ckpt;
     bool no_open;
+    bool pull_noref; /* sstore PULL replies: seq -1 and a NULL global reference */
+    int pull_ckpt;
 } fault;
 
 /* ---- state ------------------------------------------------------------------------------------- */
@@ -151,6 +156,7 @@ typedef struct {
     unsigned char rbuf[4];
     int rlen;
     uint64_t deadline;
+    bool awaiting_writer; /* both opened here; the app has not opened B for writing yet */
 } part_t;
 
 typedef enum { PH_IDLE, PH_OPEN, PH_RESPONSE, PH_RUNNING, PH_FINISH } phase_t;
@@ -199,6 +205,7 @@ static int pending_fin_count;
 static struct {
     uint32_t handle;
     int seq;
+    int number; /* the checkpoint it was made for */
 } handle_seq[MAX_HANDLES];
 static int handle_count;
 
@@ -377,15 +384,38 @@ static int send_buffer(int a, uint32_t role, uint32_t tag, opal_buffer_t *b)
     return rc;
 }
 
-/* The HNP's replies on tag 25, with the --hnp faults applied. */
-static void send_hnp_reply(int a, unsigned which, int op_event, bool with_state, int op_state)
+/* Replies held back by --hnp late, sent when due (to the same connection only). */
+typedef struct {
+    uint64_t due;
+    int a, conn;
+    unsigned which;
+    int op_event;
+    bool with_state;
+    int op_state;
+} late_reply_t;
+static late_reply_t late_replies[MAX_QUEUE];
+static int late_count;
+
+/* The HNP's replies on tag 25, with the --hnp faults applied unless `late` (a held-back reply now due). */
+static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_state, int op_state, bool late)
 {
     const char *kind = REPLY_FIN == which ? "FIN_ACK" : REPLY_CKPT == which ? "CKPT_DONE" : "MIGRATE_DONE";
     if (!apps[a].used || !apps[a].hello) {
         out("SEND skipped kind=%s reason=requester-gone", kind);
         return;
     }
-    bool faulty = HNP_NORMAL != fault.hnp && 0 != (fault.hnp_which & which);
+    bool faulty = !late && HNP_NORMAL != fault.hnp && 0 != (fault.hnp_which & which);
+    if (faulty && HNP_LATE == fault.hnp) {
+        if (late_count == MAX_QUEUE) {
+            out("ERROR too many late replies, %s dropped", kind);
+            return;
+        }
+        late_replies[late_count++] = (late_reply_t){.due = now_ms() + (uint64_t)cfg.late_ms, .a = a,
+                                                    .conn = apps[a].conn, .which = which, .op_event = op_event,
+                                                    .with_state = with_state, .op_state = op_state};
+        out("FAULT hnp late kind=%s to=%u conn=%d ms=%d", kind, apps[a].vpid, apps[a].conn, cfg.late_ms);
+        return;
+    }
     if (faulty && HNP_SILENT == fault.hnp) {
         out("FAULT hnp silent kind=%s to=%u conn=%d", kind, apps[a].vpid, apps[a].conn);
         return;
@@ -415,7 +445,7 @@ static void send_hnp_reply(int a, unsigned which, int op_event, bool with_state,
         return;
     }
     size_t len = b->bytes_used;
-    const char *note = "";
+    const char *note = late ? " fault=late" : "";
     if (faulty && HNP_TRUNCATED == fault.hnp) {
         len = len > 7 ? 7 : len; /* the command survives, the event's value is cut */
         note = " fault=truncated";
@@ -433,6 +463,27 @@ static void send_hnp_reply(int a, unsigned which, int op_event, bool with_state,
             note);
     }
     OBJ_RELEASE(b);
+}
+
+static void send_hnp_reply(int a, unsigned which, int op_event, bool with_state, int op_state)
+{
+    send_hnp_reply_as(a, which, op_event, with_state, op_state, false);
+}
+
+static void send_late_replies(void)
+{
+    uint64_t now = now_ms();
+    for (int i = 0; i < late_count;) {
+        late_reply_t r = late_replies[i];
+        if (r.due > now) {
+            ++i;
+            continue;
+        }
+        late_replies[i] = late_replies[--late_count];
+        if (apps[r.a].used && apps[r.a].conn == r.conn) {
+            send_hnp_reply_as(r.a, r.which, r.op_event, r.with_state, r.op_state, true);
+        }
+    }
 }
 
 /* ---- the --on actions -------------------------------------------------------------------------- */
@@ -599,6 +650,7 @@ static void start_checkpoint(const request_t *req)
     if (handle_count < MAX_HANDLES) {
         handle_seq[handle_count].handle = ck.handle;
         handle_seq[handle_count].seq = ck.seq;
+        handle_seq[handle_count].number = ck.number;
         ++handle_count;
     }
     bool all_migrating = OP_MIGRATE == req->event;
@@ -695,7 +747,37 @@ static void write_options_all(void)
     ck.deadline = now_ms() + (uint64_t)cfg.wait_ms;
 }
 
-/* Pass 3: one process at a time, both files must exist, then A O_WRONLY and B O_RDONLY. */
+/* Whether process `pid` holds `path` open: one of its descriptors is that file (same device and inode).
+ * -1 when /proc cannot tell. */
+static int process_holds(pid_t pid, const char *path)
+{
+    struct stat target;
+    if (0 != stat(path, &target)) {
+        return 0;
+    }
+    char dir[64];
+    snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+    DIR *d = opendir(dir);
+    if (NULL == d) {
+        return -1;
+    }
+    int found = 0;
+    for (struct dirent *e = readdir(d); NULL != e && !found; e = readdir(d)) {
+        char fd_path[sizeof(dir) + 300];
+        struct stat st;
+        snprintf(fd_path, sizeof(fd_path), "%s/%s", dir, e->d_name);
+        found = '.' != e->d_name[0] && 0 == stat(fd_path, &st) && st.st_dev == target.st_dev
+                && st.st_ino == target.st_ino;
+    }
+    closedir(d);
+    return found;
+}
+
+/* Pass 3: one process at a time, both files must exist, then A O_WRONLY and B O_RDONLY. The opens are
+ * non-blocking to keep every wait bounded, so the rendezvous is completed by hand: the real daemon's
+ * open(B, O_RDONLY) returns only once the app has opened B for writing (PROTOCOL.md §1.4), and only then
+ * does Pass 3 move on. Without that, a peer dying "after the open" could be gone before the app ever
+ * saw a reader on B. */
 static void advance_open(void)
 {
     while (ck.cursor < ck.nparts) {
@@ -709,9 +791,8 @@ static void advance_open(void)
                 out("FAULT no-fifo-open checkpoint=%d", ck.number);
                 ck.announced_no_open = true;
             }
-        } else if (0 == access(p->path_b, F_OK) && 0 == access(p->path_a, F_OK)) {
-            /* Non-blocking opens keep the wait bounded: A fails with ENXIO until the app holds it
-             * open, which the app does before it creates B (the real daemon blocks here). */
+        } else if (!p->awaiting_writer && 0 == access(p->path_b, F_OK) && 0 == access(p->path_a, F_OK)) {
+            /* A fails with ENXIO until the app holds it open, which the app does before it creates B. */
             int fd_a = open(p->path_a, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
             if (fd_a >= 0) {
                 int fd_b = open(p->path_b, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -727,13 +808,8 @@ static void advance_open(void)
                 fcntl(fd_a, F_SETFL, fcntl(fd_a, F_GETFL) & ~O_NONBLOCK);
                 p->fd_a = fd_a;
                 p->fd_b = fd_b;
-                p->st = PS_OPENED;
-                out("FIFO vpid=%u id=%d open a=%s b=%s", p->vpid, p->id, p->path_a, p->path_b);
-                ++ck.cursor;
-                ck.deadline = now_ms() + (uint64_t)cfg.wait_ms;
-                continue;
-            }
-            if (ENXIO != errno) {
+                p->awaiting_writer = true;
+            } else if (ENXIO != errno) {
                 char reason[64];
                 snprintf(reason, sizeof(reason), "open-a:%s", strerror(errno));
                 fail_part(p, reason);
@@ -742,8 +818,18 @@ static void advance_open(void)
                 break;
             }
         }
+        if (p->awaiting_writer && 0 != process_holds(p->pid, p->path_b)) {
+            p->awaiting_writer = false;
+            p->st = PS_OPENED;
+            out("FIFO vpid=%u id=%d open a=%s b=%s", p->vpid, p->id, p->path_a, p->path_b);
+            ++ck.cursor;
+            ck.deadline = now_ms() + (uint64_t)cfg.wait_ms;
+            continue;
+        }
         if (now_ms() >= ck.deadline) {
-            fail_part(p, fault.no_open ? "fault:no-open" : "timeout:open");
+            fail_part(p, fault.no_open       ? "fault:no-open"
+                         : p->awaiting_writer ? "timeout:rendezvous"
+                                              : "timeout:open");
             /* the real daemon gives up on the whole checkpoint: nothing more for anyone */
             for (int i = 0; i < ck.nparts; ++i) {
                 if (ck.parts[i].st < PS_RUNNING) {
@@ -805,6 +891,24 @@ static void fifo_eof(part_t *p, const char *when)
     }
 }
 
+/* A state read from FIFO B while the process runs its checkpoint: true when more may follow (prepared). */
+static bool got_state(part_t *p, int value)
+{
+    if (ck.req.inc_prep_only && CRS_RUNNING == value && PS_RUNNING == p->st) {
+        p->st = PS_PREPARED;
+        p->deadline = now_ms() + (uint64_t)cfg.quiesce_ms;
+        out("FIFO vpid=%u id=%d final=%d prepared", p->vpid, p->id, value);
+        return true;
+    }
+    p->final_state = value;
+    p->st = PS_FINAL;
+    if (CRS_ERROR == value) {
+        ck.any_error_state = true;
+    }
+    out("FIFO vpid=%u id=%d final=%d %s", p->vpid, p->id, value, CRS_ERROR == value ? "error" : "finished");
+    return false;
+}
+
 static void fifo_readable(part_t *p)
 {
     int value = 0;
@@ -836,19 +940,9 @@ static void fifo_readable(part_t *p)
             out("FIFO vpid=%u id=%d unexpected=%d state=%s", p->vpid, p->id, value, part_state_names[p->st]);
             continue;
         }
-        if (ck.req.inc_prep_only && CRS_RUNNING == value && PS_RUNNING == p->st) {
-            p->st = PS_PREPARED;
-            p->deadline = now_ms() + (uint64_t)cfg.quiesce_ms;
-            out("FIFO vpid=%u id=%d final=%d prepared", p->vpid, p->id, value);
-            continue;
+        if (!got_state(p, value)) {
+            return;
         }
-        p->final_state = value;
-        p->st = PS_FINAL;
-        if (CRS_ERROR == value) {
-            ck.any_error_state = true;
-        }
-        out("FIFO vpid=%u id=%d final=%d %s", p->vpid, p->id, value, CRS_ERROR == value ? "error" : "finished");
-        return;
     }
 }
 
@@ -1162,6 +1256,18 @@ static void handle_local_finish(int a, int cr_state)
         p->st = PS_FINISHED;
         return;
     }
+    int value = 0;
+    if ((PS_RUNNING == p->st || PS_PREPARED == p->st) && p->fd_b >= 0 && 1 == read_int_step(p, &value)) {
+        /* the state written just before this message overtook it in the event loop: it comes first */
+        got_state(p, value);
+    }
+    if (PS_FINAL == p->st && CRS_ERROR == p->final_state && CRS_ERROR == cr_state) {
+        /* a process that reported ERROR does not wait for a release (the real HNP never sends one) */
+        close_part(p);
+        p->st = PS_FINISHED;
+        out("FIFO vpid=%u id=%d ended reason=error-reported", p->vpid, p->id);
+        return;
+    }
     if (CRS_RESTART == cr_state && apps[a].restarted && p->st < PS_FINAL) {
         close_part(p);
         p->st = PS_RESTARTED;
@@ -1203,13 +1309,15 @@ static void handle_local_update(int a, uint32_t jobid, uint32_t vpid, pid_t pid)
 
 static void pull_reply(int a, uint32_t handle)
 {
-    int seq = -1;
+    int seq = -1, number = 0;
     for (int i = 0; i < handle_count; ++i) {
         if (handle_seq[i].handle == handle) {
             seq = handle_seq[i].seq;
+            number = handle_seq[i].number;
         }
     }
     char *ref = NULL, *loc = NULL, *meta = NULL;
+    bool noref = seq >= 0 && fault.pull_noref && (0 == fault.pull_ckpt || fault.pull_ckpt == number);
     if (seq >= 0) {
         /* sstore/central: <base>/<ref>/<seq>/opal_snapshot_<vpid>.ckpt and its snapshot_meta.data */
         if (asprintf(&ref, "ompi_global_snapshot_%d.ckpt", (int)my_pid) < 0
@@ -1218,6 +1326,12 @@ static void pull_reply(int a, uint32_t handle)
             out("ERROR out of memory");
             exit(2);
         }
+    }
+    if (noref) {
+        /* a store that lost the global attributes: the app can take its checkpoint, but not name it */
+        seq = -1;
+        free(ref);
+        ref = NULL;
     }
     opal_buffer_t *b = new_buffer();
     uint8_t cmd = SSTORE_PUSH;
@@ -1246,9 +1360,9 @@ static void pull_reply(int a, uint32_t handle)
             free(meta);
             return;
         }
-        out("SEND to=%u tag=44 SSTORE_PULL_REPLY handle=%u seq=%d ref=%s loc=%s meta=%s bytes=%zu conn=%d", apps[a].vpid,
-            handle, seq, token(ref, t1, sizeof(t1)), token(loc, t2, sizeof(t2)), token(meta, t3, sizeof(t3)), len,
-            apps[a].conn);
+        out("SEND to=%u tag=44 SSTORE_PULL_REPLY handle=%u seq=%d ref=%s loc=%s meta=%s bytes=%zu conn=%d%s",
+            apps[a].vpid, handle, seq, token(ref, t1, sizeof(t1)), token(loc, t2, sizeof(t2)),
+            token(meta, t3, sizeof(t3)), len, apps[a].conn, noref ? " fault=noref" : "");
     } else {
         out("ERROR pack SSTORE_PULL_REPLY rc=%d", rc);
         OBJ_RELEASE(b);
@@ -1543,7 +1657,8 @@ static bool split_at_number(char *text, int *number)
     return true;
 }
 
-/* die-at STAGE[:kill|exit][@N] | hnp MODE[:fin|ckpt|migrate] | fifo STAGE:garbage|short[@N] | no-open | clear */
+/* die-at STAGE[:kill|exit][@N] | hnp MODE[:fin|ckpt|migrate] | fifo STAGE:garbage|short[@N] | sstore noref[@N]
+ * | no-open | clear */
 static bool set_fault(const char *kind, const char *arg)
 {
     char buf[128];
@@ -1585,7 +1700,7 @@ static bool set_fault(const char *kind, const char *arg)
             mask = 0 == strcmp(which, "fin") ? REPLY_FIN : 0 == strcmp(which, "ckpt") ? REPLY_CKPT
                    : 0 == strcmp(which, "migrate") ? REPLY_MIGRATE : 0 == strcmp(which, "all") ? REPLY_ALL : 0;
         }
-        for (int i = HNP_NORMAL; i <= HNP_TRUNCATED && 0 != mask; ++i) {
+        for (int i = HNP_NORMAL; i <= HNP_LATE && 0 != mask; ++i) {
             if (0 == strcmp(buf, hnp_names[i])) {
                 fault.hnp = (enum hnp_mode)i;
                 fault.hnp_which = mask;
@@ -1593,6 +1708,15 @@ static bool set_fault(const char *kind, const char *arg)
             }
         }
         return false;
+    }
+    if (0 == strcmp(kind, "sstore") || 0 == strcmp(kind, "sstore-fault")) {
+        int number = 0;
+        if (!split_at_number(buf, &number) || 0 != strcmp(buf, "noref")) {
+            return false;
+        }
+        fault.pull_noref = true;
+        fault.pull_ckpt = number;
+        return true;
     }
     if (0 == strcmp(kind, "fifo") || 0 == strcmp(kind, "fifo-fault")) {
         int number = 0;
@@ -1687,8 +1811,9 @@ static void run_command(const char *line)
         }
     } else if (0 == strcmp(words[0], "fault")) {
         if (n < 2 || !set_fault(words[1], n >= 3 ? words[2] : NULL)) {
-            out("ERROR usage: fault die-at <stage>[:kill|exit][@n] | hnp <silent|garbage|truncated|normal>[:fin|ckpt|"
-                "migrate] | fifo <options|sentinel|release>:<garbage|short>[@n] | no-open | clear");
+            out("ERROR usage: fault die-at <stage>[:kill|exit][@n] | hnp <silent|garbage|truncated|late|normal>"
+                "[:fin|ckpt|migrate] | fifo <options|sentinel|release>:<garbage|short>[@n] | sstore noref[@n] | no-open"
+                " | clear");
             return;
         }
         out("FAULT set %s %s", words[1], n >= 3 ? words[2] : "");
@@ -1742,8 +1867,8 @@ static void usage(void)
             "usage: ref_peer --socket PATH [--apps N] [--base DIR] [--pipe-dir DIR] [--signal N] [--wait-ms MS]\n"
             "                [--quiesce-ms MS] [--timeout SEC] [--described] [--crdebug] [--restart-kill]\n"
             "                [--no-term-kill] [--no-migrate-kill] [--on EVENT[#N][+MS]=COMMAND]...\n"
-            "                [--die-at STAGE[:kill|exit][@N]] [--hnp MODE[:fin|ckpt|migrate]]\n"
-            "                [--fifo-fault STAGE:garbage|short[@N]] [--no-fifo-open]\n"
+            "                [--die-at STAGE[:kill|exit][@N]] [--hnp MODE[:fin|ckpt|migrate]] [--late-ms MS]\n"
+            "                [--fifo-fault STAGE:garbage|short[@N]] [--sstore-fault noref[@N]] [--no-fifo-open]\n"
             "events: start hello init fin done local_finish; commands: checkpoint [term] [stop] [inc_prep_only],\n"
             "storm <n> [...], signal [n], kill-app <vpid>|conn=<n> [signo], fault ..., status, quit (also on stdin)\n");
 }
@@ -1815,10 +1940,13 @@ int main(int argc, char **argv)
             cfg.quiesce_ms = (int)v;
         } else if (0 == strcmp(opt, "--timeout") && parse_long(val, 1, 86400, &v)) {
             cfg.timeout_s = (int)v;
+        } else if (0 == strcmp(opt, "--late-ms") && parse_long(val, 0, 3600 * 1000, &v)) {
+            cfg.late_ms = (int)v;
         } else if (0 == strcmp(opt, "--on") && NULL != val && add_on_action(val)) {
         } else if (0 == strcmp(opt, "--die-at") && set_fault("die-at", val)) {
         } else if (0 == strcmp(opt, "--hnp") && set_fault("hnp", val)) {
         } else if (0 == strcmp(opt, "--fifo-fault") && set_fault("fifo", val)) {
+        } else if (0 == strcmp(opt, "--sstore-fault") && set_fault("sstore", val)) {
         } else {
             used_value = false;
             if (0 == strcmp(opt, "--described")) {
@@ -1959,6 +2087,7 @@ int main(int argc, char **argv)
             advance_checkpoint();
         }
         run_due_actions();
+        send_late_replies();
     }
 
     for (int a = 0; a < MAX_APPS; ++a) {

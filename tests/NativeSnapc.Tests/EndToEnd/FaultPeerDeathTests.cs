@@ -1,0 +1,92 @@
+using System;
+using NativeSnapc.Abi;
+using NativeSnapc.Tests.Support;
+using NUnit.Framework;
+using static NativeSnapc.Tests.EndToEnd.FaultScenario;
+
+namespace NativeSnapc.Tests.EndToEnd;
+
+/// <summary>
+/// The local coordinator (ref_peer, which also plays the HNP) is SIGKILLed at each step of the handshake of a
+/// checkpoint the leader requested. The library must fail that checkpoint within its bound and without
+/// taking it, and every later send to the dead peer must fail cleanly.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class FaultPeerDeathTests
+{
+    /// <summary>What "noticed within about a second" allows on a loaded machine; the bounds configured are far longer.</summary>
+    private static readonly TimeSpan NoticeLimit = TimeSpan.FromSeconds(2);
+
+    // After the fault the application runs its loop for half a second, so that the peer's teardown has closed the
+    // socket by the time the next request is sent.
+    private static readonly string[] Steps = ["init", "request:checkpoint", "loop:500", "request:checkpoint", "finalize"];
+
+    [Test]
+    public void PeerKilledBeforeTheRendezvousTimesOutAfterTheHandshakeTimeoutAndTakesNoCheckpoint()
+    {
+        const int handshake = 2, release = 4, reply = 2;
+        using var runtime = new ReferenceRuntime(["--die-at", "signal"], environment: Timeouts(handshake, release, reply));
+        var app = runtime.StartApp(Steps);
+
+        // The FIFOs exist but no reader ever comes: only the handshake bound can end the wait.
+        var waited = TimeBetween(
+            () => runtime.PeerLines, l => l.StartsWith("FAULT die at=signal", StringComparison.Ordinal),
+            () => app.Lines, l => l.Contains("no local coordinator joined the handshake"),
+            TimeSpan.FromSeconds(handshake) + Slack, runtime);
+        app.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.That(waited, Is.GreaterThan(TimeSpan.FromSeconds(handshake) - TimeSpan.FromMilliseconds(500))
+            .And.LessThan(TimeSpan.FromSeconds(handshake) + Slack), runtime.Transcript());
+        AssertEndedByItself(runtime, app, 1);
+        var steps = app.StepsOf(0);
+        // The failed attempt ends the leader's wait for its checkpoint at once.
+        Assert.That(steps[1].Rc, Is.EqualTo(OpalStatus.Error), runtime.Transcript());
+        Assert.That(int.Parse(steps[1]["ms"]), Is.LessThan((handshake * 1000) + (int)Slack.TotalMilliseconds));
+        AssertLaterSendsFailCleanly(runtime, app, release, reply);
+        Assert.That(CheckpointsTaken(app), Is.Zero, "no checkpoint without a handshake");
+        Assert.That(app.Lines, Has.Some.Contains("cannot send LOCAL_FINISH(7)"), "the attempt is reported; the dead peer cannot take it");
+        AssertNoPipeFilesLeft(runtime);
+    }
+
+    [TestCase("open", 0)]
+    [TestCase("options", 0)]
+    [TestCase("response", 0)]
+    [TestCase("release", 1)]
+    public void PeerKilledAfterTheRendezvousIsNoticedAtOnce(string step, int checkpointsBeforeTheFault)
+    {
+        // The bounds of the waits the death interrupts (handshake 20 s, release 3 s) are above the 2 s allowed
+        // for noticing it: failing that fast shows the death was seen, not waited out.
+        const int handshake = 20, release = 3, reply = 2;
+        using var runtime = new ReferenceRuntime(["--die-at", step], environment: Timeouts(handshake, release, reply));
+        var app = runtime.RunApp(Steps, bound: TimeSpan.FromSeconds(60));
+
+        AssertEndedByItself(runtime, app, 1);
+        WaitForPeerLine(runtime, "FAULT die", TimeSpan.FromSeconds(5), $"at={step}", "how=kill");
+        var failed = app.StepsOf(0)[1];
+        Assert.That(failed.Rc, Is.EqualTo(OpalStatus.Error), runtime.Transcript());
+        Assert.That(int.Parse(failed["ms"]), Is.LessThan(NoticeLimit.TotalMilliseconds), runtime.Transcript());
+        // Classified as the peer gone (POLLHUP on the FIFO it read, or EPIPE on a write), not as a timeout.
+        Assert.That(app.Lines, Has.Some.Contains("PeerGone"), runtime.Transcript());
+        AssertLaterSendsFailCleanly(runtime, app, release, reply);
+        // A death during the handshake leaves no checkpoint; one at the release comes after the checkpointer ran.
+        Assert.That(CheckpointsTaken(app), Is.EqualTo(checkpointsBeforeTheFault), runtime.Transcript());
+        AssertNoPipeFilesLeft(runtime);
+    }
+
+    /// <summary>
+    /// The second request and finalize: the send is refused once the socket is closed (ORTE_ERR_UNREACH);
+    /// should the peer's teardown still be under way, the send goes out and the wait ends at its bound instead.
+    /// </summary>
+    private static void AssertLaterSendsFailCleanly(ReferenceRuntime runtime, AppRun app, int release, int reply)
+    {
+        var steps = app.StepsOf(0);
+        Assert.That(steps, Has.Count.EqualTo(Steps.Length), runtime.Transcript());
+        var request = steps[3];
+        var finalize = steps[4];
+        Assert.That(request.Rc, Is.AnyOf(OpalStatus.Unreach, OpalStatus.Timeout), runtime.Transcript());
+        Assert.That(int.Parse(request["ms"]), Is.LessThan((release * 1000) + (int)Slack.TotalMilliseconds));
+        Assert.That(finalize.Rc, Is.AnyOf(OpalStatus.Unreach, OpalStatus.Timeout), runtime.Transcript());
+        Assert.That(int.Parse(finalize["ms"]), Is.LessThan((reply * 1000) + (int)Slack.TotalMilliseconds));
+    }
+}

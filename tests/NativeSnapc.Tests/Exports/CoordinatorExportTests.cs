@@ -1,0 +1,197 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using NativeSnapc.Abi;
+using NativeSnapc.Interop;
+using NativeSnapc.Tests.Channels;
+using NativeSnapc.Tests.Support;
+using NUnit.Framework;
+
+namespace NativeSnapc.Tests.Exports;
+
+/// <summary>
+/// Every function export of the built NativeAOT library, called through P/Invoke in this test process, where no
+/// Open MPI is loaded: app_coord_init is refused with a log line naming the first missing host symbol and
+/// changes nothing, and the other entry points refuse to run before a successful init. The library's own
+/// runtime and this host's CoreCLR share the process.
+/// </summary>
+/// <remarks>
+/// Before binding, the library logs to stderr through its own Console. That writer duplicates file descriptor
+/// 2 the first time it is used, so this fixture points descriptor 2 at a file before its first call into the
+/// library and keeps it there until its last one; the library's later stderr lines, if any, go to that file too.
+/// </remarks>
+[TestFixture]
+[NonParallelizable]
+public sealed unsafe partial class CoordinatorExportTests
+{
+    /// <summary>The function exports these tests call (the data symbol native_snapc_abi is VersionExportTests').</summary>
+    private static readonly string[] CalledFunctionExports =
+        ["app_coord_finalize", "app_coord_ft_event", "app_coord_init", "app_coord_request_op", "native_snapc_query_version"];
+
+    private const int StderrFileno = 2;
+
+    private FileStream? _capture;
+    private string? _capturePath;
+    private int _savedStderr = -1;
+
+    [LibraryImport(NativeLibraryUnderTest.Name, EntryPoint = "app_coord_init")]
+    private static partial int AppCoordInit();
+
+    [LibraryImport(NativeLibraryUnderTest.Name, EntryPoint = "app_coord_finalize")]
+    private static partial int AppCoordFinalize();
+
+    [LibraryImport(NativeLibraryUnderTest.Name, EntryPoint = "app_coord_ft_event")]
+    private static partial int AppCoordFtEvent(int state);
+
+    [LibraryImport(NativeLibraryUnderTest.Name, EntryPoint = "app_coord_request_op")]
+    private static partial int AppCoordRequestOp(OrteSnapcBaseRequestOp* datum);
+
+    [LibraryImport(NativeLibraryUnderTest.Name, EntryPoint = "native_snapc_query_version")]
+    private static partial int QueryVersion(uint* major, uint* minor, uint* patch);
+
+    [LibraryImport("libc", EntryPoint = "dup", SetLastError = true)]
+    private static partial int Dup(int fd);
+
+    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    private static partial int Dup2(int fd, int fd2);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+
+    [OneTimeSetUp]
+    public void CaptureStderrAndLoadTheLibrary()
+    {
+        _ = NativeLibraryUnderTest.Handle;
+        _capturePath = Path.Combine(TestEnvironment.ScratchDir("coordinator-exports"), "stderr.txt");
+        _capture = new FileStream(_capturePath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+        _savedStderr = Dup(StderrFileno);
+        Assert.That(_savedStderr, Is.GreaterThanOrEqualTo(0), "dup(2)");
+        Assert.That(Dup2((int)_capture.SafeFileHandle.DangerousGetHandle(), StderrFileno), Is.EqualTo(StderrFileno), "dup2(capture, 2)");
+    }
+
+    [OneTimeTearDown]
+    public void RestoreStderr()
+    {
+        if (_savedStderr >= 0)
+        {
+            Dup2(_savedStderr, StderrFileno);
+            Close(_savedStderr);
+            _savedStderr = -1;
+        }
+        _capture?.Dispose();
+    }
+
+    [Test]
+    public void EveryFunctionExportOfTheGoldenListIsCalledHere()
+    {
+        var golden = File.ReadAllLines(Path.Combine(TestEnvironment.SourceDir, "tests", "abi", "exports.txt"))
+            .Where(l => !l.StartsWith('#') && l.Split(' ') is [_, "T", ..])
+            .Select(l => l.Split('@')[0]);
+        Assert.That(CalledFunctionExports, Is.EquivalentTo(golden));
+    }
+
+    [Test]
+    public void InitWithoutOpenMpiIsRefusedNamingTheFirstMissingSymbolAndChangesNothing()
+    {
+        var signal = TestLibc.QueryAction(Libc.SIGUSR1);
+
+        var first = CallAndCapture(AppCoordInit);
+        var second = CallAndCapture(AppCoordInit);
+
+        Assert.That(first.Rc, Is.EqualTo(OpalStatus.NotFound));
+        Assert.That(second.Rc, Is.EqualTo(OpalStatus.NotFound), "a refused init leaves nothing behind that a second one would trip over");
+        AssertLogged(first.Log, "App) init: Error: native-snapc: cannot bind to the Open MPI 4.1 host: symbol 'opal_pmix' was not found");
+        AssertLogged(second.Log, "symbol 'opal_pmix' was not found");
+        Assert.That(TestLibc.Differences(signal, TestLibc.QueryAction(Libc.SIGUSR1)), Is.Empty,
+            "the checkpoint signal's disposition is untouched");
+        AssertVersionStillAnswers();
+    }
+
+    [Test]
+    public void FinalizeBeforeASuccessfulInitIsNotInitialized()
+    {
+        var call = CallAndCapture(AppCoordFinalize);
+
+        Assert.That(call.Rc, Is.EqualTo(OpalStatus.NotInitialized));
+        AssertLogged(call.Log, "app_coord_finalize: Error: app_coord_init has not succeeded");
+        AssertVersionStillAnswers();
+    }
+
+    [TestCase(0)]
+    [TestCase(1)] // OPAL_CRS_CHECKPOINT
+    [TestCase(3)] // OPAL_CRS_RESTART
+    [TestCase(7)]
+    [TestCase(99)]
+    [TestCase(-1)]
+    public void FtEventBeforeASuccessfulInitIsNotInitialized(int state)
+    {
+        var call = CallAndCapture(() => AppCoordFtEvent(state));
+
+        Assert.That(call.Rc, Is.EqualTo(OpalStatus.NotInitialized));
+        AssertLogged(call.Log, "app_coord_ft_event: Error: app_coord_init has not succeeded");
+        AssertVersionStillAnswers();
+    }
+
+    [Test]
+    public void RequestOpBeforeASuccessfulInitIsNotInitializedAndLeavesTheDatumAlone()
+    {
+        // Filled with a pattern, not a valid object: before init the datum must not be read or written.
+        var size = sizeof(OrteSnapcBaseRequestOp);
+        var datum = (OrteSnapcBaseRequestOp*)NativeMemory.Alloc((nuint)size);
+        try
+        {
+            var bytes = new Span<byte>(datum, size);
+            bytes.Fill(0xA5);
+            var before = bytes.ToArray();
+
+            var call = CallAndCapture(() => AppCoordRequestOp(datum));
+
+            Assert.That(call.Rc, Is.EqualTo(OpalStatus.NotInitialized));
+            Assert.That(new Span<byte>(datum, size).ToArray(), Is.EqualTo(before));
+            AssertLogged(call.Log, "app_coord_request_op: Error: app_coord_init has not succeeded");
+        }
+        finally
+        {
+            NativeMemory.Free(datum);
+        }
+        AssertVersionStillAnswers();
+    }
+
+    [Test]
+    public void RequestOpWithNullBeforeASuccessfulInitIsARefusalNotACrash()
+    {
+        var call = CallAndCapture(() => AppCoordRequestOp(null));
+
+        Assert.That(call.Rc, Is.EqualTo(OpalStatus.NotInitialized));
+        AssertLogged(call.Log, "app_coord_request_op: Error: app_coord_init has not succeeded");
+        AssertVersionStillAnswers();
+    }
+
+    /// <summary>Calls into the library and returns its status and what it wrote to stderr meanwhile.</summary>
+    private (int Rc, string Log) CallAndCapture(Func<int> call)
+    {
+        var start = new FileInfo(_capturePath!).Length;
+        var rc = call();
+        using var reader = new FileStream(_capturePath!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        reader.Seek(start, SeekOrigin.Begin);
+        return (rc, new StreamReader(reader).ReadToEnd());
+    }
+
+    private void AssertLogged(string log, string expected)
+    {
+        if (log.Length == 0 && new FileInfo(_capturePath!).Length == 0)
+        {
+            Assert.Inconclusive("nothing of the library's stderr was captured: its Console had duplicated descriptor 2 "
+                                + "before this fixture redirected it (the status codes were checked)");
+        }
+        Assert.That(log, Does.Contain(expected));
+    }
+
+    private static void AssertVersionStillAnswers()
+    {
+        uint major = 99, minor = 99, patch = 99;
+        Assert.That(QueryVersion(&major, &minor, &patch), Is.EqualTo(OpalStatus.Success));
+        Assert.That((major, minor, patch), Is.EqualTo((LibraryVersion.Major, LibraryVersion.Minor, LibraryVersion.Patch)));
+    }
+}
