@@ -478,7 +478,8 @@ internal sealed partial class AppCoordinator
 
     /// <summary>
     /// app_notify_resp_stage_3. The checkpoint is marked as ended before LOCAL_FINISH is sent, so a local
-    /// coordinator that signals the next checkpoint as soon as it sees LOCAL_FINISH is not ignored.
+    /// coordinator that signals the next checkpoint as soon as it sees LOCAL_FINISH is not ignored (that
+    /// request uses the next names; it is served after this callback returns).
     /// </summary>
     private int Stage3(int crState, bool skipFinishMessage, bool keepCheckpointActive)
     {
@@ -488,6 +489,15 @@ internal sealed partial class AppCoordinator
         }
         _attemptOpen = false;
 
+        _host.CheckpointingState = StatusNone;
+        _host.CurrentlyStalled = false;
+        if (!keepCheckpointActive)
+        {
+            _signal.EndCheckpoint();
+        }
+        // As the original: LOCAL_FINISH first, then the pipes are put away.
+        var status = skipFinishMessage ? OpalStatus.Success : SendLocalFinish(crState);
+
         _pipes?.CloseAndRemove();
         if (crState == CrsRestart)
         {
@@ -495,8 +505,6 @@ internal sealed partial class AppCoordinator
         }
         DefinePipeNames();
 
-        _host.CheckpointingState = StatusNone;
-        _host.CurrentlyStalled = false;
         _currentlyAllMigrating = false;
         _currentlyMigrating = false;
         _rendezvousDone = false;
@@ -516,11 +524,7 @@ internal sealed partial class AppCoordinator
         {
             Log.Error($"snapc:full:(app) Error: Received {ignored} signal(s) to checkpoint, but Already checkpointing. Ignored them!");
         }
-        if (!keepCheckpointActive)
-        {
-            _signal.EndCheckpoint();
-        }
-        return skipFinishMessage ? OpalStatus.Success : SendLocalFinish(crState);
+        return status;
     }
 
     private static int First(int current, int next) => current != OpalStatus.Success ? current : next;
