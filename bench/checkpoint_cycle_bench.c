@@ -10,7 +10,7 @@
  * A forked child plays the local coordinator of snapc_full_local.c (signal, FIFO handshake, release).
  * The application loop calls the real opal_cr_test_if_checkpoint_ready() in both modes.
  *
- * usage: checkpoint_cycle_bench <libnative_snapc.so> [cycles] [warmup]
+ * usage: checkpoint_cycle_bench <libnative_snapc.so> [cycles per implementation] [blocks]
  */
 #define _GNU_SOURCE
 #include <mpi.h>
@@ -302,17 +302,16 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Runs cycles+warmup cycles against the app; sends back the sorted measured times through result_fd. */
-static void local_coordinator(pid_t app, int cycles, int warmup, int finish_fd, int result_fd)
+/* The child: warmup + cycles cycles with FIFO ids from first_id; sends the measured times through result_fd. */
+static void local_coordinator(pid_t app, int first_id, int cycles, int warmup, int finish_fd, int result_fd)
 {
     double *times = calloc((size_t) cycles, sizeof *times);
     for (int i = 0; i < warmup + cycles; ++i) {
-        double elapsed = local_cycle(app, i, finish_fd);
+        double elapsed = local_cycle(app, first_id + i, finish_fd);
         if (i >= warmup) {
             times[i - warmup] = elapsed;
         }
     }
-    qsort(times, (size_t) cycles, sizeof *times, compare_doubles);
     if (write(result_fd, times, (size_t) cycles * sizeof *times) != (ssize_t) ((size_t) cycles * sizeof *times)) {
         die("local: results");
     }
@@ -320,14 +319,8 @@ static void local_coordinator(pid_t app, int cycles, int warmup, int finish_fd, 
     _exit(0);
 }
 
-/* ---- driver -------------------------------------------------------------------------------------- */
-
-typedef struct {
-    double median, p99, mean;
-} stats_t;
-
-/* Forks the local coordinator, services checkpoints until it is done, returns its measurements. */
-static stats_t run_mode(int cycles, int warmup)
+/* Forks the local coordinator for one block, services checkpoints until it is done, appends its times. */
+static void run_block(int first_id, int cycles, int warmup, double *times)
 {
     int finish[2], results[2];
     if (pipe(finish) != 0 || pipe(results) != 0) {
@@ -339,7 +332,7 @@ static stats_t run_mode(int cycles, int warmup)
     if (child == 0) {
         close(finish[1]);
         close(results[0]);
-        local_coordinator(app, cycles, warmup, finish[0], results[1]);
+        local_coordinator(app, first_id, cycles, warmup, finish[0], results[1]);
     }
     close(finish[0]);
     close(results[1]);
@@ -354,7 +347,6 @@ static stats_t run_mode(int cycles, int warmup)
             exit(3);
         }
     }
-    double *times = calloc((size_t) cycles, sizeof *times);
     size_t want = (size_t) cycles * sizeof *times, got = 0;
     while (got < want) {
         ssize_t n = read(results[0], (char *) times + got, want - got);
@@ -363,41 +355,39 @@ static stats_t run_mode(int cycles, int warmup)
         }
         got += (size_t) n;
     }
-    int status;
-    waitpid(child, &status, 0);
+    waitpid(child, NULL, 0);
     close(finish[1]);
     close(results[0]);
-    stats_t stats = {times[cycles / 2], times[(int) (cycles * 0.99)], 0};
-    for (int i = 0; i < cycles; ++i) {
-        stats.mean += times[i] / cycles;
+}
+
+typedef struct {
+    double median, p99, mean;
+} stats_t;
+
+static stats_t summarize(double *times, int count)
+{
+    qsort(times, (size_t) count, sizeof *times, compare_doubles);
+    stats_t stats = {times[count / 2], times[(int) (count * 0.99)], 0};
+    for (int i = 0; i < count; ++i) {
+        stats.mean += times[i] / count;
     }
-    free(times);
     return stats;
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s <libnative_snapc.so> [cycles] [warmup]\n", argv[0]);
+        fprintf(stderr, "usage: %s <libnative_snapc.so> [cycles per mode] [blocks per mode]\n", argv[0]);
         return 2;
     }
     int cycles = argc > 2 ? atoi(argv[2]) : 2000;
-    int warmup = argc > 3 ? atoi(argv[3]) : 200;
+    int blocks = argc > 3 ? atoi(argv[3]) : 10;
+    int per_block = cycles / blocks, warmup = 20;
+    cycles = per_block * blocks;
     MPI_Init(&argc, &argv);
     fill_host();
 
-    /* Plain C first: its handler and notify callback. */
-    struct sigaction handler = {0}, previous;
-    handler.sa_handler = c_signal_handler;
-    handler.sa_flags = SA_RESTART;
-    sigaction(opal_cr_entry_point_signal, &handler, &previous);
-    opal_cr_notify_callback_fn_t previous_notify;
-    opal_cr_reg_notify_callback(c_notify_response, &previous_notify);
-    c_define_names();
-    stats_t plain = run_mode(cycles, warmup);
-    sigaction(opal_cr_entry_point_signal, &previous, NULL);
-
-    /* Then the library, loaded as a plug-in host loads it. */
+    /* The library first, loaded as a plug-in host loads it. */
     long rss_before = rss_kib();
     double t0 = now_us();
     void *library = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -414,12 +404,32 @@ int main(int argc, char **argv)
         fprintf(stderr, "app_coord_init: %d\n", rc);
         return 2;
     }
-    stats_t native = run_mode(cycles, warmup);
+
+    /* Blocks of each mode alternate, so that drift in the machine's load hits both alike. Switching swaps
+     * the notify callback and the signal disposition. */
+    struct sigaction c_handler = {0}, library_handler;
+    c_handler.sa_handler = c_signal_handler;
+    c_handler.sa_flags = SA_RESTART;
+    opal_cr_notify_callback_fn_t library_notify, ignored;
+    c_define_names();
+    double *native_times = calloc((size_t) cycles, sizeof(double)), *plain_times = calloc((size_t) cycles, sizeof(double));
+    int library_id = 0;
+    for (int block = 0; block < blocks; ++block) {
+        run_block(library_id, per_block, warmup, native_times + block * per_block);
+        library_id += per_block + warmup;
+
+        opal_cr_reg_notify_callback(c_notify_response, &library_notify);
+        sigaction(opal_cr_entry_point_signal, &c_handler, &library_handler);
+        run_block(c_unique_id - 1, per_block, warmup, plain_times + block * per_block);
+        opal_cr_reg_notify_callback(library_notify, &ignored);
+        sigaction(opal_cr_entry_point_signal, &library_handler, NULL);
+    }
     long rss_after = rss_kib();
     rc = app_coord_finalize();
 
-    printf("checkpoint cycle, application side (signal -> LOCAL_FINISH), no-op checkpointer, %d cycles after %d warm-up\n",
-           cycles, warmup);
+    stats_t native = summarize(native_times, cycles), plain = summarize(plain_times, cycles);
+    printf("checkpoint cycle, application side (signal -> LOCAL_FINISH), no-op checkpointer,\n"
+           "%d cycles per implementation in %d alternating blocks (after %d warm-up cycles each)\n", cycles, blocks, warmup);
     printf("  %-22s %10s %10s %10s\n", "", "median us", "p99 us", "mean us");
     printf("  %-22s %10.1f %10.1f %10.1f\n", "plain C", plain.median, plain.p99, plain.mean);
     printf("  %-22s %10.1f %10.1f %10.1f\n", "libnative_snapc.so", native.median, native.p99, native.mean);
@@ -427,9 +437,11 @@ int main(int argc, char **argv)
            native.p99 / plain.p99);
     printf("dlopen %.1f ms, first app_coord_init %.1f ms (dlopen + init %.1f ms)\n", (t1 - t0) / 1e3, (t2 - t1) / 1e3,
            (t2 - t0) / 1e3);
-    printf("resident memory added by the library (after init and %d cycles): %ld KiB\n", cycles + warmup,
+    printf("resident memory added by the library (after init and %d of its cycles): %ld KiB\n", library_id,
            rss_after - rss_before);
     printf("app_coord_finalize: %d\n", rc);
+    free(native_times);
+    free(plain_times);
     MPI_Finalize();
     return 0;
 }

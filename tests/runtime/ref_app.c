@@ -97,7 +97,7 @@ static void usage(void)
             "               [--conduit N]\n"
             "               [--pull-timeout MS] [--connect-timeout MS] [--cr-enabled 0|1]\n"
             "               [--coord-prev opal|registered|none] [--no-chain-restart] [--no-host]\n"
-            "               [--no-crs] [--stop-on-error] STEP...\n"
+            "               [--no-crs] [--stop-on-error] [--skip-mpi-finalize] STEP...\n"
             "steps: init finalize loop:<ms>[:<n>] request:<event>[:<args>][@<leader>] ft_event:<state>\n"
             "       raw:request-null raw:request-event:<n> raw:migrate-num:<n> barrier sleep:<ms>\n"
             "       signal-self[:<n>] crs:<spec> exit:<code> on:<rank>:<step> dispositions[:<label>]\n"
@@ -581,7 +581,7 @@ int main(int argc, char **argv)
     const char *peer = getenv("NSNAPC_REF_PEER");
     const char *crs_spec = getenv("NSNAPC_REF_CRS");
     long conduit = 0, pull_timeout = 20000, connect_timeout = 10000, cr_enabled = 1, n = 0;
-    bool chain_restart = true, fill_host = true, stop_on_error = false, fill_crs = true;
+    bool chain_restart = true, fill_host = true, stop_on_error = false, fill_crs = true, skip_mpi_finalize = false;
     const char *coord_below = "opal";
     const char *crs_name = NULL;
     if (NULL != getenv("NSNAPC_REF_TIMEOUT") && parse_int(getenv("NSNAPC_REF_TIMEOUT"), 1, 86400, &n)) {
@@ -617,6 +617,9 @@ int main(int argc, char **argv)
             takes_value = false;
         } else if (0 == strcmp(opt, "--stop-on-error")) {
             stop_on_error = true;
+            takes_value = false;
+        } else if (0 == strcmp(opt, "--skip-mpi-finalize")) {
+            skip_mpi_finalize = true;
             takes_value = false;
         } else if (0 == strcmp(opt, "--no-host")) {
             fill_host = false;
@@ -719,6 +722,13 @@ int main(int argc, char **argv)
 
     ref_rml_shutdown();
     orte_vpid_t my_vpid = orte_process_info.my_name.vpid; /* MPI_Finalize resets the identity */
+    if (skip_mpi_finalize) {
+        /* A job that lost a rank on purpose (a migration) cannot finalize: its fence waits for the dead rank. */
+        ref_out("DONE ref_app vpid=%u steps=%d failed=%d ms=%llu mpi_finalize=skipped", my_vpid, steps, failed,
+                (unsigned long long)ref_elapsed_ms());
+        fflush(NULL);
+        _exit(0 == failed ? 0 : 1);
+    }
     MPI_Finalize();
     ref_out("DONE ref_app vpid=%u steps=%d failed=%d ms=%llu", my_vpid, steps, failed,
             (unsigned long long)ref_elapsed_ms());

@@ -747,12 +747,13 @@ static void write_options_all(void)
     ck.deadline = now_ms() + (uint64_t)cfg.wait_ms;
 }
 
-/* Whether process `pid` holds `path` open: one of its descriptors is that file (same device and inode).
- * -1 when /proc cannot tell. */
-static int process_holds(pid_t pid, const char *path)
+/* Whether process `pid` holds open the file our descriptor `fd` refers to (same device and inode; by
+ * descriptor, not path: the app may remove the names as soon as the rendezvous is done). -1 when /proc
+ * cannot tell. */
+static int process_holds(pid_t pid, int fd)
 {
     struct stat target;
-    if (0 != stat(path, &target)) {
+    if (0 != fstat(fd, &target)) {
         return 0;
     }
     char dir[64];
@@ -818,7 +819,7 @@ static void advance_open(void)
                 break;
             }
         }
-        if (p->awaiting_writer && 0 != process_holds(p->pid, p->path_b)) {
+        if (p->awaiting_writer && 0 != process_holds(p->pid, p->fd_b)) {
             p->awaiting_writer = false;
             p->st = PS_OPENED;
             out("FIFO vpid=%u id=%d open a=%s b=%s", p->vpid, p->id, p->path_a, p->path_b);

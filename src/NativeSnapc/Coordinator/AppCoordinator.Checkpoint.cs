@@ -479,7 +479,7 @@ internal sealed partial class AppCoordinator
     /// <summary>
     /// app_notify_resp_stage_3. The checkpoint is marked as ended before LOCAL_FINISH is sent, so a local
     /// coordinator that signals the next checkpoint as soon as it sees LOCAL_FINISH is not ignored (that
-    /// request uses the next names; it is served after this callback returns).
+    /// request is served after this callback returns).
     /// </summary>
     private int Stage3(int crState, bool skipFinishMessage, bool keepCheckpointActive)
     {
@@ -491,24 +491,18 @@ internal sealed partial class AppCoordinator
 
         _host.CheckpointingState = StatusNone;
         _host.CurrentlyStalled = false;
-        if (!keepCheckpointActive)
-        {
-            _signal.EndCheckpoint();
-        }
-        // As the original: LOCAL_FINISH first, then the pipes are put away.
-        var status = skipFinishMessage ? OpalStatus.Success : SendLocalFinish(crState);
-
-        _pipes?.CloseAndRemove();
-        if (crState == CrsRestart)
-        {
-            _currentUniqueId = 0;
-        }
-        DefinePipeNames();
-
         _currentlyAllMigrating = false;
         _currentlyMigrating = false;
         _rendezvousDone = false;
         _handshakeComplete = false;
+        if (!keepCheckpointActive)
+        {
+            _signal.EndCheckpoint();
+        }
+        // LOCAL_FINISH first, as in the original: it ends the local coordinator's wait, and putting the pipes
+        // away is this process's own business (their names are gone since the rendezvous).
+        var status = skipFinishMessage ? OpalStatus.Success : SendLocalFinish(crState);
+        PutPipesAway(crState);
         _localSnapshot?.Dispose();
         _localSnapshot = null;
 
@@ -525,6 +519,17 @@ internal sealed partial class AppCoordinator
             Log.Error($"snapc:full:(app) Error: Received {ignored} signal(s) to checkpoint, but Already checkpointing. Ignored them!");
         }
         return status;
+    }
+
+    /// <summary>Closes and removes this attempt's FIFOs and names the next pair (id 0 again after a restart).</summary>
+    private void PutPipesAway(int crState)
+    {
+        _pipes?.CloseAndRemove();
+        if (crState == CrsRestart)
+        {
+            _currentUniqueId = 0;
+        }
+        DefinePipeNames();
     }
 
     private static int First(int current, int next) => current != OpalStatus.Success ? current : next;

@@ -1,22 +1,29 @@
-using Mono.Unix.Native;
+using System.Runtime.InteropServices;
 
 namespace NativeSnapc.Interop;
 
-internal static partial class Libc
+internal static unsafe partial class Libc
 {
-    /// <summary><c>fstat(2)</c> through Mono.Posix: what an open descriptor really refers to.</summary>
+    [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
+    private static partial int FStatRaw(int fd, Stat* status);
+
+    /// <summary><c>fstat(2)</c>: what an open descriptor really refers to.</summary>
     public static ErrorInfo FStat(int fd, out Stat status)
     {
-        while (true)
+        status = default;
+        fixed (Stat* result = &status)
         {
-            if (Syscall.fstat(fd, out status) == 0)
+            while (true)
             {
-                return default;
-            }
-            var error = ErrorInfo.Last();
-            if (error.RawErrno != EINTR)
-            {
-                return error;
+                if (FStatRaw(fd, result) == 0)
+                {
+                    return default;
+                }
+                var error = ErrorInfo.Last();
+                if (error.RawErrno != EINTR)
+                {
+                    return error;
+                }
             }
         }
     }

@@ -1,26 +1,31 @@
-using Mono.Unix.Native;
+using System.Runtime.InteropServices;
 
 namespace NativeSnapc.Interop;
 
-internal static partial class Libc
+internal static unsafe partial class Libc
 {
-    /// <summary><c>lstat(2)</c> through Mono.Posix (the helper converts struct stat): a symbolic link is reported as itself.</summary>
-    public static ErrorInfo LStat(string path, out Stat status)
+    [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true)]
+    private static partial int LStatRaw(byte* path, Stat* status);
+
+    /// <summary><c>lstat(2)</c>: a symbolic link is reported as itself.</summary>
+    public static ErrorInfo LStat(NativePath path, out Stat status)
     {
-        while (true)
+        status = default;
+        fixed (byte* bytes = path.Bytes)
+        fixed (Stat* result = &status)
         {
-            if (Syscall.lstat(path, out status) == 0)
+            while (true)
             {
-                return default;
-            }
-            var error = ErrorInfo.Last();
-            if (error.RawErrno != EINTR)
-            {
-                return error;
+                if (LStatRaw(bytes, result) == 0)
+                {
+                    return default;
+                }
+                var error = ErrorInfo.Last();
+                if (error.RawErrno != EINTR)
+                {
+                    return error;
+                }
             }
         }
     }
-
-    /// <summary>The file type bits of a <see cref="Stat"/> mode.</summary>
-    public static FilePermissions FileType(in Stat status) => status.st_mode & FilePermissions.S_IFMT;
 }

@@ -1,25 +1,28 @@
-using Mono.Unix.Native;
+using System.Runtime.InteropServices;
 
 namespace NativeSnapc.Interop;
 
-internal static partial class Libc
+internal static unsafe partial class Libc
 {
-    /// <summary>
-    /// <c>mkfifo(3)</c> through Mono.Posix (Syscall.mkfifo; verified under NativeAOT). The mode is subject
-    /// to the umask, as in the original.
-    /// </summary>
-    public static ErrorInfo MkFifo(string path, FilePermissions mode)
+    [LibraryImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static partial int MkFifoRaw(byte* path, uint mode);
+
+    /// <summary><c>mkfifo(3)</c>; the mode is subject to the umask, as in the original.</summary>
+    public static ErrorInfo MkFifo(NativePath path, uint mode)
     {
-        while (true)
+        fixed (byte* bytes = path.Bytes)
         {
-            if (Syscall.mkfifo(path, mode) == 0)
+            while (true)
             {
-                return default;
-            }
-            var error = ErrorInfo.Last();
-            if (error.RawErrno != EINTR)
-            {
-                return error;
+                if (MkFifoRaw(bytes, mode) == 0)
+                {
+                    return default;
+                }
+                var error = ErrorInfo.Last();
+                if (error.RawErrno != EINTR)
+                {
+                    return error;
+                }
             }
         }
     }

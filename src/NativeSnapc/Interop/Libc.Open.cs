@@ -1,28 +1,35 @@
-using Mono.Unix.Native;
-
 namespace NativeSnapc.Interop;
 
-internal static partial class Libc
+internal static unsafe partial class Libc
 {
+    [LibcName("O_RDONLY")] public const int O_RDONLY = 0x0;
+    [LibcName("O_WRONLY")] public const int O_WRONLY = 0x1;
+    [LibcName("O_RDWR")] public const int O_RDWR = 0x2;
+    [LibcName("O_NONBLOCK")] public const int O_NONBLOCK = 0x800;
+    [LibcName("O_NOFOLLOW")] public const int O_NOFOLLOW = 0x20000;
+    [LibcName("O_CLOEXEC")] public const int O_CLOEXEC = 0x80000;
+
     /// <summary>
-    /// <c>open(2)</c> without O_CREAT through Mono.Posix (Syscall.open, which maps the flags in
-    /// libMonoPosixHelper; verified under NativeAOT, O_CLOEXEC and O_NOFOLLOW included). EINTR (a blocking
-    /// FIFO open interrupted by a signal) is retried.
+    /// <c>open(2)</c> without O_CREAT, through the shim (open is variadic). EINTR (a blocking FIFO open
+    /// interrupted by a signal) is retried.
     /// </summary>
-    public static ErrorInfo Open(string path, OpenFlags flags, out int fd)
+    public static ErrorInfo Open(NativePath path, int flags, out int fd)
     {
-        while (true)
+        fixed (byte* bytes = path.Bytes)
         {
-            fd = Syscall.open(path, flags);
-            if (fd >= 0)
+            while (true)
             {
-                return default;
-            }
-            var error = ErrorInfo.Last();
-            if (error.RawErrno != EINTR)
-            {
-                fd = -1;
-                return error;
+                fd = Shim.Open(bytes, flags);
+                if (fd >= 0)
+                {
+                    return default;
+                }
+                var error = ErrorInfo.Last();
+                if (error.RawErrno != EINTR)
+                {
+                    fd = -1;
+                    return error;
+                }
             }
         }
     }

@@ -1,22 +1,28 @@
-using Mono.Unix.Native;
+using System.Runtime.InteropServices;
 
 namespace NativeSnapc.Interop;
 
-internal static partial class Libc
+internal static unsafe partial class Libc
 {
-    /// <summary><c>unlink(2)</c> through Mono.Posix (a plain libc import).</summary>
-    public static ErrorInfo Unlink(string path)
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true)]
+    private static partial int UnlinkRaw(byte* path);
+
+    /// <summary><c>unlink(2)</c>.</summary>
+    public static ErrorInfo Unlink(NativePath path)
     {
-        while (true)
+        fixed (byte* bytes = path.Bytes)
         {
-            if (Syscall.unlink(path) == 0)
+            while (true)
             {
-                return default;
-            }
-            var error = ErrorInfo.Last();
-            if (error.RawErrno != EINTR)
-            {
-                return error;
+                if (UnlinkRaw(bytes) == 0)
+                {
+                    return default;
+                }
+                var error = ErrorInfo.Last();
+                if (error.RawErrno != EINTR)
+                {
+                    return error;
+                }
             }
         }
     }

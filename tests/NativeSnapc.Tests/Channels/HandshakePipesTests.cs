@@ -38,8 +38,8 @@ public sealed class HandshakePipesTests
         var directory = FreshDirectory();
         using var pipes = NewPipes(directory);
         using var peer = OpenWithThreadPeer(pipes);
-        Assert.That(TypeAt(pipes.ReadPath), Is.EqualTo(FilePermissions.S_IFIFO));
-        Assert.That(TypeAt(pipes.WritePath), Is.EqualTo(FilePermissions.S_IFIFO));
+        // Once both sides hold both ends, the names are removed: a process killed later leaves nothing behind.
+        AssertGone(pipes.ReadPath, pipes.WritePath);
 
         var outcome = AppHandshake.Run(pipes, Patient, step =>
         {
@@ -316,7 +316,12 @@ public sealed class HandshakePipesTests
         var inodes = (InodeOf(pipes.ReadPath), InodeOf(pipes.WritePath));
 
         using var peer = OpenWithThreadPeer(pipes);
-        Assert.That((InodeOf(pipes.ReadPath), InodeOf(pipes.WritePath)), Is.EqualTo(inodes));
+        // The names are gone after the rendezvous; the descriptors this process holds are the stale FIFOs.
+        AssertGone(pipes.ReadPath, pipes.WritePath);
+        var held = Directory.EnumerateFileSystemEntries("/proc/self/fd")
+            .Select(link => Syscall.stat(link, out var status) == 0 ? (long)status.st_ino : -1)
+            .ToHashSet();
+        Assert.That(held, Does.Contain(inodes.Item1).And.Contain(inodes.Item2));
         peer.WriteInt(31);
         Assert.That(pipes.ReadInt32(Patient, out var value).Ok && value == 31, Is.True);
 
@@ -466,12 +471,18 @@ public sealed class HandshakePipesTests
         }
         AssertGone(first.ReadPath, first.WritePath);
 
+        // A newer pair with the same names (a restart starts again at id 0) has made its FIFOs...
+        MakeFifo(first.ReadPath);
+        MakeFifo(first.WritePath);
+        first.CloseAndRemove();
+        first.Dispose();
+        // ...and a late second call on the old pair leaves them alone.
+        Assert.That(TypeAt(first.ReadPath), Is.EqualTo(FilePermissions.S_IFIFO));
+        Assert.That(TypeAt(first.WritePath), Is.EqualTo(FilePermissions.S_IFIFO));
+
         using var second = new HandshakePipes(directory, Environment.ProcessId, id);
         using var peer = OpenWithThreadPeer(second);
         first.CloseAndRemove();
-        first.Dispose();
-        Assert.That(TypeAt(second.ReadPath), Is.EqualTo(FilePermissions.S_IFIFO));
-        Assert.That(TypeAt(second.WritePath), Is.EqualTo(FilePermissions.S_IFIFO));
         peer.WriteInt(8);
         Assert.That(second.ReadInt32(Patient, out var value).Ok && value == 8, Is.True);
     }
@@ -512,7 +523,7 @@ public sealed class HandshakePipesTests
         Assert.Throws<InvalidOperationException>(() => pipes.Open(Patient));
     }
 
-    /// <summary>The open flags reach the kernel as meant (Mono.Posix maps them): read FIFO O_RDWR, write FIFO O_WRONLY, both O_NONBLOCK|O_CLOEXEC.</summary>
+    /// <summary>The open flags reach the kernel as meant: read FIFO O_RDWR, write FIFO O_WRONLY, both O_NONBLOCK|O_CLOEXEC.</summary>
     [Test]
     public void The_descriptors_are_non_blocking_and_close_on_exec()
     {
@@ -523,6 +534,8 @@ public sealed class HandshakePipesTests
         const int accessMode = 3, readWrite = 2, writeOnly = 1, nonBlock = 0x800, closeOnExec = 0x80000; // octal 03, 02, 01, 04000, 02000000
         var byPath = Directory.EnumerateFileSystemEntries("/proc/self/fd")
             .Select(link => (Fd: Path.GetFileName(link), Target: new FileInfo(link).LinkTarget))
+            // The names are removed after the rendezvous: the links read "<path> (deleted)".
+            .Select(entry => (entry.Fd, Target: entry.Target?.Replace(" (deleted)", "", StringComparison.Ordinal)))
             .Where(entry => entry.Target == pipes.ReadPath || entry.Target == pipes.WritePath)
             .Select(entry => (entry.Target, Flags: FdInfoFlags(entry.Fd)))
             .ToList();

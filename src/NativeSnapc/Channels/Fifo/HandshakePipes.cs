@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Threading;
-using Mono.Unix.Native;
 using NativeSnapc.Abi;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Interop;
@@ -32,12 +31,11 @@ internal sealed class HandshakePipeFactory : IHandshakePipeFactory
 internal sealed unsafe class HandshakePipes : IHandshakePipes
 {
     /// <summary>mkfifo mode 0660, as the original (subject to the umask).</summary>
-    public const FilePermissions FifoMode =
-        FilePermissions.S_IRUSR | FilePermissions.S_IWUSR | FilePermissions.S_IRGRP | FilePermissions.S_IWGRP;
+    public const uint FifoMode = 0x1b0; // S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP
 
     // O_NOFOLLOW: a FIFO path is never followed through a symbolic link someone put there.
-    private const OpenFlags ReadFifoFlags = OpenFlags.O_RDWR | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOFOLLOW;
-    private const OpenFlags WriteFifoFlags = OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | OpenFlags.O_NOFOLLOW;
+    private const int ReadFifoFlags = Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOFOLLOW;
+    private const int WriteFifoFlags = Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOFOLLOW;
 
     /// <summary>How often the rendezvous retries opening the write FIFO (the local coordinator polls at the same rate).</summary>
     // The rendezvous is polled (a blocking open could not be bounded): for a short while as fast as the
@@ -55,23 +53,29 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
     }
 
     private Lifecycle _lifecycle;
+    private bool _namesRemoved;
     private int _readFd = -1;
     private int _writeFd = -1;
 
-    // A value arriving in pieces: a read that times out part-way keeps what came for the next read.
-    private int _partialValue;
-    private int _partialCount;
+    // What has been read but not yet taken: a value arriving in pieces stays here across a timed-out read,
+    // and values that arrived together (the options block) are taken from here without another read.
+    private readonly byte[] _readAhead = new byte[64];
+    private int _buffered;
 
     public HandshakePipes(string directory, int pid, int uniqueId)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        ReadPath = PathOf(directory, OpalCr.NamedProgRead, pid, uniqueId);
-        WritePath = PathOf(directory, OpalCr.NamedProgWrite, pid, uniqueId);
+        _readPath = new NativePath(PathOf(directory, OpalCr.NamedProgRead, pid, uniqueId));
+        _writePath = new NativePath(PathOf(directory, OpalCr.NamedProgWrite, pid, uniqueId));
     }
 
-    public string ReadPath { get; }
+    // Encoded once: the FIFOs' paths go to mkfifo, open (retried during the rendezvous), lstat and unlink.
+    private readonly NativePath _readPath;
+    private readonly NativePath _writePath;
 
-    public string WritePath { get; }
+    public string ReadPath => _readPath.Text;
+
+    public string WritePath => _writePath.Text;
 
     /// <summary><c>app_define_pipe_names</c>: "%s/%s.%d_%d" of (directory, base name, pid, id).</summary>
     public static string PathOf(string directory, string baseName, int pid, int uniqueId) =>
@@ -91,6 +95,12 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         if (result.Ok)
         {
             _lifecycle = Lifecycle.Opened;
+            // Both ends are open on both sides now and the names have served their purpose (the local
+            // coordinator opens A, then B, and never looks them up again): removing them at once means a
+            // process killed later in the checkpoint — term, a migrating process, or a crash — leaves no FIFO behind.
+            RemoveIfFifo(_readPath);
+            RemoveIfFifo(_writePath);
+            _namesRemoved = true;
         }
         else
         {
@@ -102,17 +112,17 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
 
     private ChannelResult OpenBoth(Deadline deadline)
     {
-        var made = MakeFifo(ReadPath);
+        var made = MakeFifo(_readPath);
         if (!made.Ok)
         {
             return made;
         }
-        var opened = OpenFifo(ReadPath, ReadFifoFlags, out _readFd);
+        var opened = OpenFifo(_readPath, ReadFifoFlags, out _readFd);
         if (!opened.Ok)
         {
             return opened;
         }
-        made = MakeFifo(WritePath);
+        made = MakeFifo(_writePath);
         if (!made.Ok)
         {
             return made;
@@ -124,15 +134,15 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         var pauseNanoseconds = FirstRendezvousPauseNanoseconds;
         while (true)
         {
-            var error = Libc.Open(WritePath, WriteFifoFlags, out var fd);
+            var error = Libc.Open(_writePath, WriteFifoFlags, out var fd);
             if (!error.IsError)
             {
                 _writeFd = fd;
-                return VerifyFifo(WritePath, fd);
+                return VerifyFifo(_writePath, fd);
             }
             if (error.RawErrno != Libc.ENXIO)
             {
-                return OpenFailure(WritePath, error);
+                return OpenFailure(_writePath, error);
             }
             if (deadline.Expired)
             {
@@ -157,7 +167,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
     }
 
     /// <summary>mkfifo judged by errno (the original treated every -1 as "already exists").</summary>
-    private static ChannelResult MakeFifo(string path)
+    private static ChannelResult MakeFifo(NativePath path)
     {
         // A path that vanishes between mkfifo's EEXIST and lstat is simply made again; give up after a few rounds.
         for (var attempt = 0; attempt < 3; attempt++)
@@ -184,7 +194,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
                     $"cannot examine the existing {path}: lstat failed: {examined.Message}", examined.RawErrno);
             }
             var type = Libc.FileType(status);
-            if (type == FilePermissions.S_IFIFO)
+            if (type == Libc.S_IFIFO)
             {
                 Log.Verbose(10, $"App) notify_reopen_files: mkfifo failed because file ({path}) already exists, attempting to use this pipe.");
                 return ChannelResult.Success;
@@ -196,7 +206,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             $"cannot create the FIFO {path}: it keeps appearing and disappearing", Libc.EEXIST);
     }
 
-    private static ChannelResult OpenFifo(string path, OpenFlags flags, out int fd)
+    private static ChannelResult OpenFifo(NativePath path, int flags, out int fd)
     {
         var error = Libc.Open(path, flags, out fd);
         if (error.IsError)
@@ -207,7 +217,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
     }
 
     /// <summary>What was opened must be a FIFO: the path could have been replaced after mkfifo or lstat looked at it.</summary>
-    private static ChannelResult VerifyFifo(string path, int fd)
+    private static ChannelResult VerifyFifo(NativePath path, int fd)
     {
         var error = Libc.FStat(fd, out var status);
         if (error.IsError)
@@ -215,12 +225,12 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot examine the opened {path}: fstat failed: {error.Message}", error.RawErrno);
         }
         var type = Libc.FileType(status);
-        return type == FilePermissions.S_IFIFO
+        return type == Libc.S_IFIFO
             ? ChannelResult.Success
             : ChannelResult.Fail(ChannelFailure.Refused, $"{path} was replaced by {DescribeFileType(type)} while it was being opened; it is left untouched");
     }
 
-    private static ChannelResult OpenFailure(string path, ErrorInfo error) => error.RawErrno == Libc.ELOOP
+    private static ChannelResult OpenFailure(NativePath path, ErrorInfo error) => error.RawErrno == Libc.ELOOP
         ? ChannelResult.Fail(ChannelFailure.Refused, $"{path} is a symbolic link, not a FIFO; it is left untouched")
         : ChannelResult.Fail(ChannelFailure.SystemError, $"cannot open the FIFO {path}: {error.Message}", error.RawErrno);
 
@@ -234,26 +244,25 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         }
         var deadline = Deadline.After(bound);
         // The read FIFO for data; the write FIFO, with no events asked, for POLLERR/POLLHUP: its only reader is the peer.
-        var fds = new[]
-        {
-            new Pollfd { fd = _readFd, events = PollEvents.POLLIN },
-            new Pollfd { fd = _writeFd, events = 0 },
-        };
+        Span<Libc.PollFd> fds = stackalloc Libc.PollFd[2];
+        fds[0] = new Libc.PollFd { fd = _readFd, events = Libc.POLLIN };
+        fds[1] = new Libc.PollFd { fd = _writeFd, events = 0 };
 
-        while (_partialCount < sizeof(int))
+        while (_buffered < sizeof(int))
         {
-            // Data already in the pipe comes first: a peer may write its value and then exit.
+            // Whatever is already in the pipe comes first (a peer may write its values and then exit); the
+            // values that arrive together — the options block and the handle — are taken in one read.
             int received;
             ErrorInfo error;
-            fixed (int* partial = &_partialValue)
+            fixed (byte* buffer = _readAhead)
             {
-                error = Libc.Read(_readFd, (byte*)partial + _partialCount, sizeof(int) - _partialCount, out received);
+                error = Libc.Read(_readFd, buffer + _buffered, _readAhead.Length - _buffered, out received);
             }
             if (!error.IsError)
             {
                 if (received > 0)
                 {
-                    _partialCount += received;
+                    _buffered += received;
                     continue;
                 }
                 // End of file cannot happen while this process holds a writer on the read FIFO; if it does, nobody can write any more.
@@ -272,15 +281,15 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             {
                 return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot wait for {ReadPath}: poll failed: {polled.Message}", polled.RawErrno);
             }
-            if ((fds[0].revents & PollEvents.POLLIN) != 0)
+            if ((fds[0].revents & Libc.POLLIN) != 0)
             {
                 continue;
             }
-            if ((fds[0].revents & PollEvents.POLLNVAL) != 0 || (fds[1].revents & PollEvents.POLLNVAL) != 0)
+            if ((fds[0].revents & Libc.POLLNVAL) != 0 || (fds[1].revents & Libc.POLLNVAL) != 0)
             {
                 return ChannelResult.Fail(ChannelFailure.SystemError, $"the descriptors of {ReadPath} / {WritePath} are no longer valid", Libc.EBADF);
             }
-            if ((fds[1].revents & (PollEvents.POLLERR | PollEvents.POLLHUP)) != 0)
+            if ((fds[1].revents & (Libc.POLLERR | Libc.POLLHUP)) != 0)
             {
                 return PeerGoneWhileReading($"{WritePath} has no reader");
             }
@@ -291,19 +300,19 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             }
         }
 
-        value = _partialValue;
-        _partialValue = 0;
-        _partialCount = 0;
+        value = BitConverter.ToInt32(_readAhead, 0); // native-endian, as the peer wrote it
+        _buffered -= sizeof(int);
+        Array.Copy(_readAhead, sizeof(int), _readAhead, 0, _buffered);
         return ChannelResult.Success;
     }
 
-    private ChannelResult PeerGoneWhileReading(string evidence) => _partialCount > 0
+    private ChannelResult PeerGoneWhileReading(string evidence) => _buffered > 0
         ? ChannelResult.Fail(ChannelFailure.Truncated,
-            $"the local coordinator went away after sending {_partialCount} of 4 bytes of a value on {ReadPath} ({evidence})")
+            $"the local coordinator went away after sending {_buffered} of 4 bytes of a value on {ReadPath} ({evidence})")
         : ChannelResult.Fail(ChannelFailure.PeerGone,
             $"the local coordinator went away while this process waited on {ReadPath} ({evidence})");
 
-    private string PartialNote() => _partialCount > 0 ? $" ({_partialCount} of 4 bytes received)" : "";
+    private string PartialNote() => _buffered > 0 ? $" ({_buffered} of 4 bytes received)" : "";
 
     /// <inheritdoc />
     public ChannelResult WriteInt32(int value, TimeSpan bound)
@@ -313,7 +322,8 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             return NotOpen();
         }
         var deadline = Deadline.After(bound);
-        var fds = new[] { new Pollfd { fd = _writeFd, events = PollEvents.POLLOUT } };
+        Span<Libc.PollFd> fds = stackalloc Libc.PollFd[1];
+        fds[0] = new Libc.PollFd { fd = _writeFd, events = Libc.POLLOUT };
         var bytes = (byte*)&value;
         var sent = 0;
         while (sent < sizeof(int))
@@ -346,7 +356,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             {
                 return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot wait for {WritePath}: poll failed: {polled.Message}", polled.RawErrno);
             }
-            if ((fds[0].revents & PollEvents.POLLNVAL) != 0)
+            if ((fds[0].revents & Libc.POLLNVAL) != 0)
             {
                 return ChannelResult.Fail(ChannelFailure.SystemError, $"the descriptor of {WritePath} is no longer valid", Libc.EBADF);
             }
@@ -369,10 +379,12 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         _lifecycle = Lifecycle.Closed;
         CloseDescriptor(ref _readFd, ReadPath);
         CloseDescriptor(ref _writeFd, WritePath);
-        RemoveIfFifo(ReadPath);
-        RemoveIfFifo(WritePath);
-        _partialValue = 0;
-        _partialCount = 0;
+        if (!_namesRemoved)
+        {
+            RemoveIfFifo(_readPath);
+            RemoveIfFifo(_writePath);
+        }
+        _buffered = 0;
     }
 
     public void Dispose() => CloseAndRemove();
@@ -391,7 +403,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         }
     }
 
-    private static void RemoveIfFifo(string path)
+    private static void RemoveIfFifo(NativePath path)
     {
         var examined = Libc.LStat(path, out var status);
         if (examined.RawErrno == Libc.ENOENT)
@@ -403,7 +415,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             Log.Error($"App) Error: cannot examine {path} before removing it: {examined}");
             return;
         }
-        if (Libc.FileType(status) != FilePermissions.S_IFIFO)
+        if (Libc.FileType(status) != Libc.S_IFIFO)
         {
             return;
         }
@@ -414,16 +426,13 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         }
     }
 
-    private static string DescribeFileType(FilePermissions type) => type switch
+    private static string DescribeFileType(uint type) => type switch
     {
-        FilePermissions.S_IFREG => "a regular file",
-        FilePermissions.S_IFDIR => "a directory",
-        FilePermissions.S_IFLNK => "a symbolic link",
-        FilePermissions.S_IFSOCK => "a socket",
-        FilePermissions.S_IFCHR => "a character device",
-        FilePermissions.S_IFBLK => "a block device",
-        FilePermissions.S_IFIFO => "a FIFO",
-        _ => $"a file of type 0{Convert.ToString((uint)type, 8)}",
+        Libc.S_IFREG => "a regular file",
+        Libc.S_IFDIR => "a directory",
+        Libc.S_IFLNK => "a symbolic link",
+        Libc.S_IFIFO => "a FIFO",
+        _ => $"a file of type 0{Convert.ToString(type, 8)}",
     };
 
     private static string Describe(TimeSpan bound) => bound.TotalSeconds >= 1

@@ -20,8 +20,9 @@ internal interface IHandshakePipes : IDisposable
     /// <summary>
     /// Creates both FIFOs (mode 0660; an existing path is reused only if it is a FIFO), opens the read
     /// FIFO, then waits up to <paramref name="bound"/> for the local coordinator to open the write FIFO
-    /// (the rendezvous of PROTOCOL.md §1.4). On failure nothing stays open and no FIFO this call created
-    /// stays behind.
+    /// (the rendezvous of PROTOCOL.md §1.4). After the rendezvous the names are removed at once (the
+    /// descriptors stay open on both sides), so a process killed later leaves no FIFO behind. On failure
+    /// nothing stays open and no FIFO this call created stays behind.
     /// </summary>
     ChannelResult Open(TimeSpan bound);
 
