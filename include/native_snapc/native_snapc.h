@@ -1,7 +1,7 @@
 /*
  * native_snapc/native_snapc.h: the whole C ABI of libnative_snapc.so in one include: the library
- * version, the Open MPI 4.1 layouts, enums and constants it speaks (release build layouts), and the
- * application coordinator's entry points.
+ * version, the Open MPI 4.1 layouts, enums and constants it speaks (release build layouts), the
+ * application coordinator's entry points and the two MCA components (snapc "full", CRS "self").
  */
 #ifndef NATIVE_SNAPC_NATIVE_SNAPC_H
 #define NATIVE_SNAPC_NATIVE_SNAPC_H
@@ -12,5 +12,7 @@
 #include "crs.h"
 #include "snapc.h"
 #include "app_coord.h"
+#include "snapc_full.h"
+#include "crs_self.h"
 
 #endif /* NATIVE_SNAPC_NATIVE_SNAPC_H */

@@ -1,8 +1,61 @@
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stddef.h>
+#include <unistd.h>
 
 #include "posix_calls.h"
+
+extern char **environ;
 
 int native_snapc_open(const char *path, int flags)
 {
     return open(path, flags);
+}
+
+int native_snapc_open_mode(const char *path, int flags, unsigned int mode)
+{
+    return open(path, flags, (mode_t) mode);
+}
+
+int native_snapc_spawnp(pid_t *pid, char *const argv[])
+{
+    if (NULL == pid || NULL == argv || NULL == argv[0]) {
+        return EINVAL;
+    }
+    posix_spawnattr_t attributes;
+    int rc = posix_spawnattr_init(&attributes);
+    if (0 != rc) {
+        return rc;
+    }
+    sigset_t empty;
+    sigemptyset(&empty);
+    rc = posix_spawnattr_setsigmask(&attributes, &empty);
+    if (0 == rc) {
+        rc = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+    }
+    if (0 == rc) {
+        rc = posix_spawnp(pid, argv[0], NULL, &attributes, argv, environ);
+    }
+    posix_spawnattr_destroy(&attributes);
+    return rc;
+}
+
+int native_snapc_execvp(char *const argv[])
+{
+    if (NULL == argv || NULL == argv[0]) {
+        errno = EINVAL;
+        return -1;
+    }
+    sigset_t empty, previous;
+    sigemptyset(&empty);
+    int masked = pthread_sigmask(SIG_SETMASK, &empty, &previous);
+    execvp(argv[0], argv);
+    int error = errno;
+    if (0 == masked) {
+        pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    }
+    errno = error;
+    return -1;
 }

@@ -22,4 +22,14 @@ internal static class ExportGuard
         }
         return OpalStatus.Error;
     }
+
+    /// <summary><see cref="Fail"/> for a checkpoint: the state the caller reads afterwards says ERROR too.</summary>
+    public static unsafe int FailCheckpoint(string export, Exception error, OpalCrsState* state)
+    {
+        if (state is not null)
+        {
+            *state = OpalCrsState.Error;
+        }
+        return Fail(export, error);
+    }
 }

@@ -17,23 +17,16 @@ namespace NativeSnapc.Tests.Exports;
 /// runtime and this host's CoreCLR share the process.
 /// </summary>
 /// <remarks>
-/// Before binding, the library logs to stderr through its own Console. That writer duplicates file descriptor
-/// 2 the first time it is used, so this fixture points descriptor 2 at a file before its first call into the
-/// library and keeps it there until its last one; the library's later stderr lines, if any, go to that file too.
+/// Before binding, the library logs to stderr through its own Console, which duplicates descriptor 2 the first
+/// time it is used: the fixtures that call the library share one capture file (<see cref="LibraryStderrCapture"/>).
 /// </remarks>
 [TestFixture]
 [NonParallelizable]
 public sealed unsafe partial class CoordinatorExportTests
 {
-    /// <summary>The function exports these tests call (the data symbol native_snapc_abi is VersionExportTests').</summary>
-    private static readonly string[] CalledFunctionExports =
+    /// <summary>The function exports these tests call (the data symbol native_snapc_abi is VersionExportTests'; the components' are McaComponentExportTests').</summary>
+    internal static readonly string[] CalledFunctionExports =
         ["app_coord_finalize", "app_coord_ft_event", "app_coord_init", "app_coord_request_op", "native_snapc_query_version"];
-
-    private const int StderrFileno = 2;
-
-    private FileStream? _capture;
-    private string? _capturePath;
-    private int _savedStderr = -1;
 
     [LibraryImport(NativeLibraryUnderTest.Name, EntryPoint = "app_coord_init")]
     private static partial int AppCoordInit();
@@ -50,45 +43,23 @@ public sealed unsafe partial class CoordinatorExportTests
     [LibraryImport(NativeLibraryUnderTest.Name, EntryPoint = "native_snapc_query_version")]
     private static partial int QueryVersion(uint* major, uint* minor, uint* patch);
 
-    [LibraryImport("libc", EntryPoint = "dup", SetLastError = true)]
-    private static partial int Dup(int fd);
-
-    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
-    private static partial int Dup2(int fd, int fd2);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
-
     [OneTimeSetUp]
     public void CaptureStderrAndLoadTheLibrary()
     {
         _ = NativeLibraryUnderTest.Handle;
-        _capturePath = Path.Combine(TestEnvironment.ScratchDir("coordinator-exports"), "stderr.txt");
-        _capture = new FileStream(_capturePath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
-        _savedStderr = Dup(StderrFileno);
-        Assert.That(_savedStderr, Is.GreaterThanOrEqualTo(0), "dup(2)");
-        Assert.That(Dup2((int)_capture.SafeFileHandle.DangerousGetHandle(), StderrFileno), Is.EqualTo(StderrFileno), "dup2(capture, 2)");
+        LibraryStderrCapture.Acquire();
     }
 
     [OneTimeTearDown]
-    public void RestoreStderr()
-    {
-        if (_savedStderr >= 0)
-        {
-            Dup2(_savedStderr, StderrFileno);
-            Close(_savedStderr);
-            _savedStderr = -1;
-        }
-        _capture?.Dispose();
-    }
+    public void RestoreStderr() => LibraryStderrCapture.Release();
 
     [Test]
-    public void EveryFunctionExportOfTheGoldenListIsCalledHere()
+    public void EveryFunctionExportOfTheGoldenListIsCalledByAnExportFixture()
     {
         var golden = File.ReadAllLines(Path.Combine(TestEnvironment.SourceDir, "tests", "abi", "exports.txt"))
             .Where(l => !l.StartsWith('#') && l.Split(' ') is [_, "T", ..])
             .Select(l => l.Split('@')[0]);
-        Assert.That(CalledFunctionExports, Is.EquivalentTo(golden));
+        Assert.That(CalledFunctionExports.Concat(McaComponentExportTests.CalledFunctionExports), Is.EquivalentTo(golden));
     }
 
     [Test]
@@ -168,19 +139,11 @@ public sealed unsafe partial class CoordinatorExportTests
         AssertVersionStillAnswers();
     }
 
-    /// <summary>Calls into the library and returns its status and what it wrote to stderr meanwhile.</summary>
-    private (int Rc, string Log) CallAndCapture(Func<int> call)
-    {
-        var start = new FileInfo(_capturePath!).Length;
-        var rc = call();
-        using var reader = new FileStream(_capturePath!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        reader.Seek(start, SeekOrigin.Begin);
-        return (rc, new StreamReader(reader).ReadToEnd());
-    }
+    private static (int Rc, string Log) CallAndCapture(Func<int> call) => LibraryStderrCapture.Call(call);
 
     private void AssertLogged(string log, string expected)
     {
-        if (log.Length == 0 && new FileInfo(_capturePath!).Length == 0)
+        if (log.Length == 0 && !LibraryStderrCapture.CapturedAnything)
         {
             Assert.Inconclusive("nothing of the library's stderr was captured: its Console had duplicated descriptor 2 "
                                 + "before this fixture redirected it (the status codes were checked)");

@@ -12,6 +12,7 @@ internal static class OpenMpiHeaders
         "opal/class/opal_object.h",
         "opal/class/opal_list.h",
         "opal/mca/mca.h",
+        "opal/mca/base/mca_base_var.h",
         "opal/dss/dss_types.h",
         "opal/dss/dss.h",
         "opal/dss/dss_internal.h", // DSS_TYPE_*: what the "system" types are packed as

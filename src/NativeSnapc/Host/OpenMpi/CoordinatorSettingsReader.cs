@@ -84,32 +84,17 @@ internal static class CoordinatorSettingsReader
         return fallback;
     }
 
-    // As Open MPI's boolean enumerator reads a value (mca_base_var_enum.c): leading white space skipped, an
-    // integer is true when non-zero, else one of its (case-sensitive) words.
     private static bool ReadBool(string variable, string? text, bool fallback)
     {
         if (text is null)
         {
             return fallback;
         }
-        var trimmed = text.TrimStart(' ', '\t', '\n', '\v', '\f', '\r');
-        if (trimmed.Length == 0)
+        if (McaValueText.TryParseBool(text, out var value))
         {
-            return false;
+            return value;
         }
-        if (long.TryParse(trimmed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-        {
-            return number != 0;
-        }
-        switch (trimmed)
-        {
-            case "true" or "t" or "enabled" or "yes" or "y":
-                return true;
-            case "false" or "f" or "disabled" or "no" or "n":
-                return false;
-            default:
-                Log.Error($"native-snapc: MCA parameter {FullName(variable)}=\"{text}\" is not a boolean; using {(fallback ? "true" : "false")}");
-                return fallback;
-        }
+        Log.Error($"native-snapc: MCA parameter {FullName(variable)}=\"{text}\" is not a boolean; using {(fallback ? "true" : "false")}");
+        return fallback;
     }
 }

@@ -57,6 +57,36 @@ internal sealed unsafe class HostSymbols : IDisposable
         return 0;
     }
 
+    /// <summary>
+    /// <paramref name="name"/> in the process's global scope only (dlsym on the main-program handle, as
+    /// RTLD_DEFAULT searches): where an application's own functions are found; 0 when absent.
+    /// </summary>
+    public static nint ResolveGlobal(string name) =>
+        NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), name, out var address) ? address : 0;
+
+    /// <summary>
+    /// <paramref name="name"/> as <see cref="Resolve"/> finds it, looked up once and remembered in
+    /// <paramref name="cache"/> when found (a missing symbol is looked up again next time: Open MPI may be loaded
+    /// later). The RTLD_NOLOAD references taken for a found symbol are kept, so its library stays mapped.
+    /// </summary>
+    public static nint ResolveCached(ref nint cache, string name)
+    {
+        var address = System.Threading.Volatile.Read(ref cache);
+        if (address != 0)
+        {
+            return address;
+        }
+        var symbols = Open();
+        address = symbols.Resolve(name);
+        if (address == 0)
+        {
+            symbols.Dispose();
+            return 0;
+        }
+        System.Threading.Volatile.Write(ref cache, address);
+        return address;
+    }
+
     /// <summary>Where <see cref="Resolve"/> looked, for an error message.</summary>
     public string DescribeSearch() =>
         $"the process's global scope or an already-loaded {string.Join(" / ", LibrarySonames)}"
