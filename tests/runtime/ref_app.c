@@ -39,55 +39,60 @@ typedef int (*coord_int_fn)(int);
 typedef int (*coord_request_fn)(orte_snapc_base_request_op_t *);
 
 static struct {
+    void *handle;
     coord_void_fn init;
     coord_void_fn finalize;
     coord_int_fn ft_event;
     coord_request_fn request_op;
 } lib;
 
-static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t start_ms;
 static int mpi_rank = -1;
 
 /* What the watchdog reports. */
 static atomic_int current_step_index;
 static const char *_Atomic current_step_name = "startup";
 
-void ref_out(const char *fmt, ...)
+/* ---- the "self" checkpointer's application callbacks (found by name: ref_app is linked -rdynamic) --- */
+
+static atomic_int self_checkpoints;
+
+/* Saves a small state file into the snapshot directory and names the command that would restart ref_app. */
+int opal_crs_self_user_checkpoint(char **restart_cmd)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    pthread_mutex_lock(&out_lock);
-    vfprintf(stdout, fmt, ap);
-    fputc('\n', stdout);
-    fflush(stdout);
-    pthread_mutex_unlock(&out_lock);
-    va_end(ap);
+    const char *(*snapshot_directory)(void) = NULL;
+    if (NULL != lib.handle) {
+        *(void **)&snapshot_directory = dlsym(lib.handle, "native_snapc_crs_self_snapshot_directory");
+    }
+    const char *dir = NULL == snapshot_directory ? NULL : snapshot_directory();
+    int n = atomic_fetch_add(&self_checkpoints, 1) + 1;
+    char b1[PATH_MAX + 16], path[PATH_MAX], exe[PATH_MAX];
+    int rc = NULL == dir ? -1 : 0;
+    if (0 == rc) {
+        snprintf(path, sizeof(path), "%s/ref_app_state.txt", dir);
+        FILE *f = fopen(path, "w");
+        rc = NULL != f && fprintf(f, "vpid=%u checkpoints=%d\n", orte_process_info.my_name.vpid, n) > 0 ? 0 : -1;
+        rc = NULL != f && 0 == fclose(f) ? rc : -1;
+    }
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    exe[len > 0 ? len : 0] = '\0';
+    if (0 == rc && asprintf(restart_cmd, "%s --restarted", exe) < 0) {
+        rc = -1;
+    }
+    ref_out("SELF checkpoint vpid=%u n=%d dir=%s rc=%d", orte_process_info.my_name.vpid, n,
+            ref_token(dir, b1, sizeof(b1)), rc);
+    return rc;
 }
 
-uint64_t ref_elapsed_ms(void)
+int opal_crs_self_user_continue(void)
 {
-    return ref_now_ms() - start_ms;
+    ref_out("SELF continue vpid=%u", orte_process_info.my_name.vpid);
+    return 0;
 }
 
-const char *ref_token(const char *s, char *buf, size_t len)
+int opal_crs_self_user_restart(void)
 {
-    if (NULL == s) {
-        return "(null)";
-    }
-    if ('\0' == *s) {
-        return "\"\"";
-    }
-    size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < len; ++p) {
-        if (*p > 0x20 && *p < 0x7f && '\\' != *p && '"' != *p) {
-            buf[o++] = (char)*p;
-        } else {
-            o += (size_t)snprintf(buf + o, len - o, "\\x%02x", *p);
-        }
-    }
-    buf[o] = '\0';
-    return buf;
+    ref_out("SELF restart vpid=%u", orte_process_info.my_name.vpid);
+    return 0;
 }
 
 static void usage(void)
@@ -97,7 +102,7 @@ static void usage(void)
             "               [--conduit N]\n"
             "               [--pull-timeout MS] [--connect-timeout MS] [--cr-enabled 0|1]\n"
             "               [--coord-prev opal|registered|none] [--no-chain-restart] [--no-host]\n"
-            "               [--no-crs] [--stop-on-error] [--skip-mpi-finalize] STEP...\n"
+            "               [--crs-select COMPONENT_DIR] [--no-crs] [--stop-on-error] [--skip-mpi-finalize] STEP...\n"
             "steps: init finalize loop:<ms>[:<n>] request:<event>[:<args>][@<leader>] ft_event:<state>\n"
             "       raw:request-null raw:request-event:<n> raw:migrate-num:<n> barrier sleep:<ms>\n"
             "       signal-self[:<n>] crs:<spec> exit:<code> on:<rank>:<step> dispositions[:<label>]\n"
@@ -113,8 +118,7 @@ static int watchdog_seconds = 120;
 static void *watchdog_main(void *arg)
 {
     (void)arg;
-    uint64_t deadline = start_ms + (uint64_t)watchdog_seconds * 1000u;
-    while (ref_now_ms() < deadline) {
+    while (ref_elapsed_ms() < (uint64_t)watchdog_seconds * 1000u) {
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
@@ -576,7 +580,7 @@ static void run_step(int index, const char *step, step_result_t *r)
 
 int main(int argc, char **argv)
 {
-    start_ms = ref_now_ms();
+    ref_out_start(stdout);
     const char *library = getenv("NSNAPC_LIBRARY");
     const char *peer = getenv("NSNAPC_REF_PEER");
     const char *crs_spec = getenv("NSNAPC_REF_CRS");
@@ -584,6 +588,7 @@ int main(int argc, char **argv)
     bool chain_restart = true, fill_host = true, stop_on_error = false, fill_crs = true, skip_mpi_finalize = false;
     const char *coord_below = "opal";
     const char *crs_name = NULL;
+    const char *crs_component_dir = NULL;
     if (NULL != getenv("NSNAPC_REF_TIMEOUT") && parse_int(getenv("NSNAPC_REF_TIMEOUT"), 1, 86400, &n)) {
         watchdog_seconds = (int)n;
     }
@@ -601,6 +606,8 @@ int main(int argc, char **argv)
             crs_spec = val;
         } else if (0 == strcmp(opt, "--crs-name") && NULL != val && '\0' != *val) {
             crs_name = val;
+        } else if (0 == strcmp(opt, "--crs-select") && NULL != val && '\0' != *val) {
+            crs_component_dir = val;
         } else if (0 == strcmp(opt, "--timeout") && parse_int(val, 1, 86400, &n)) {
             watchdog_seconds = (int)n;
         } else if (0 == strcmp(opt, "--conduit") && parse_int(val, 0, 0xfffe, &conduit)) {
@@ -673,7 +680,8 @@ int main(int argc, char **argv)
         ref_sstore_install((int)pull_timeout);
         if (!fill_crs) {
             ref_out("HOST no CRS (--no-crs): opal_crs stays empty, a checkpoint request gets OPAL_CHECKPOINT_CMD_NULL");
-        } else if (0 != ref_crs_install(crs_spec, crs_name)) {
+        } else if (NULL != crs_component_dir ? 0 != ref_crs_select(crs_component_dir, "self")
+                                             : 0 != ref_crs_install(crs_spec, crs_name)) {
             MPI_Finalize();
             return 2;
         }
@@ -689,6 +697,7 @@ int main(int argc, char **argv)
             MPI_Finalize();
             return 2;
         }
+        lib.handle = handle;
         lib.init = (coord_void_fn)dlsym(handle, "app_coord_init");
         lib.finalize = (coord_void_fn)dlsym(handle, "app_coord_finalize");
         lib.ft_event = (coord_int_fn)dlsym(handle, "app_coord_ft_event");
@@ -720,6 +729,7 @@ int main(int argc, char **argv)
     }
     atomic_store(&current_step_name, "shutdown");
 
+    ref_crs_close();
     ref_rml_shutdown();
     orte_vpid_t my_vpid = orte_process_info.my_name.vpid; /* MPI_Finalize resets the identity */
     if (skip_mpi_finalize) {

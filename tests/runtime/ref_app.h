@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "opal/dss/dss.h"
 #include "orte/mca/rml/rml.h"
@@ -25,7 +26,10 @@
 #define REF_SSTORE_CENTRAL_PULL 1
 #define REF_SSTORE_CENTRAL_PUSH 2
 
-/* One line on stdout, whole, under a lock (the reader and progress threads print too). */
+/* Starts the clock of ref_elapsed_ms and sends the lines to stream (stdout when NULL) (ref_output.c). */
+void ref_out_start(FILE *stream);
+
+/* One line, whole, under a lock (the reader and progress threads print too). */
 void ref_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic ms since the program started (for "ms=" fields). */
@@ -72,12 +76,33 @@ void ref_sstore_install(int pull_timeout_ms);
 int ref_crs_install(const char *spec, const char *selected_name);
 
 /*
+ * Selects the CRS the way an FT-enabled Open MPI does, through the real MCA framework: component_dir added
+ * to the component repository, crs=<name> (unless the environment already names one), opal_cr_is_enabled,
+ * the crs framework opened, opal_crs_base_select. 0 when the selected component is name.
+ */
+int ref_crs_select(const char *component_dir, const char *name);
+
+/* Closes the framework opened by ref_crs_select (crs_finalize, the components unloaded). */
+void ref_crs_close(void);
+
+/*
  * Behaviour of the next checkpoints: ';'-separated per-checkpoint specs (the last one repeats), each a
  * ','-separated list of: continue | error | restart | fail | noname | sleep=<ms>. NULL or "" = continue.
  */
 int ref_crs_set_spec(const char *spec);
 
 unsigned ref_crs_checkpoint_calls(void);
+
+/* ---- the snapc framework (ref_app_snapc.c) ------------------------------------------------------ */
+
+/*
+ * Opens the real orte_snapc_base_framework with component_dir added to the component repository and runs
+ * orte_snapc_base_select(seed=false, app=true): the component's snapc_init starts the application coordinator.
+ */
+int ref_snapc_select(const char *component_dir);
+
+/* orte_snapc.snapc_finalize (the coordinator's finalize), then the framework closed. Its status. */
+int ref_snapc_finalize(void);
 
 /*
  * Registers the coordination callback: ft_event plus the layer below, which is "opal" (the real

@@ -26,6 +26,7 @@
 #include "ref_app.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "opal/mca/base/mca_base_component_repository.h"
+#include "opal/mca/base/mca_base_framework.h"
+#include "opal/mca/base/mca_base_var.h"
 #include "opal/mca/crs/base/base.h"
 #include "opal/mca/crs/crs.h"
 #include "opal/runtime/opal_cr.h"
@@ -222,6 +226,47 @@ int ref_crs_install(const char *spec, const char *selected_name)
              sizeof(opal_crs_base_selected_component.base_version.mca_component_name), "%s",
              NULL == selected_name ? "refnoop" : selected_name);
     return 0;
+}
+
+/* ---- a CRS component selected by the real MCA framework ---------------------------------------- */
+
+static bool framework_opened;
+
+int ref_crs_select(const char *component_dir, const char *name)
+{
+    char b1[PATH_MAX + 16];
+    char *env_name = NULL;
+    /* the selection variable is read when the framework registers; a restart passes its own value down */
+    if (OPAL_SUCCESS == mca_base_var_env_name("crs", &env_name) && NULL != name) {
+        setenv(env_name, name, 0);
+    }
+    free(env_name);
+    /* what mca_base_component_path does at start-up, for a directory named later */
+    int rc = mca_base_component_repository_add(component_dir);
+    if (OPAL_SUCCESS == rc) {
+        opal_cr_is_enabled = true; /* opal_crs_base_select selects nothing otherwise */
+        rc = mca_base_framework_open(&opal_crs_base_framework, 0);
+        framework_opened = OPAL_SUCCESS == rc;
+    }
+    if (OPAL_SUCCESS == rc) {
+        rc = opal_crs_base_select(); /* query, copy the module by value, crs_init */
+    }
+    const char *selected = opal_crs_base_selected_component.base_version.mca_component_name;
+    if (OPAL_SUCCESS == rc && (NULL == opal_crs.crs_checkpoint || (NULL != name && 0 != strcmp(selected, name)))) {
+        rc = OPAL_ERR_NOT_FOUND;
+    }
+    ref_out("CRS selected vpid=%u component=%s dir=%s rc=%d", orte_process_info.my_name.vpid,
+            '\0' == selected[0] ? "(none)" : selected, ref_token(component_dir, b1, sizeof(b1)), rc);
+    return rc;
+}
+
+void ref_crs_close(void)
+{
+    if (framework_opened) {
+        /* crs_finalize, then the components are closed and unloaded */
+        mca_base_framework_close(&opal_crs_base_framework);
+        framework_opened = false;
+    }
 }
 
 /* ---- the coordination callback chain ---------------------------------------------------------- */

@@ -640,6 +640,56 @@ static int find_part(int a)
 
 static void handle_app_input(int a);
 
+/* ---- sstore/central's global metadata (sstore_central_global.c) ------------------------------------ */
+
+/* <base>/<ref>/global_snapshot_meta.data: what ompi-restart reads to find the last finished sequence. */
+static char *global_ref(void)
+{
+    char *ref = NULL;
+    if (asprintf(&ref, "ompi_global_snapshot_%d.ckpt", (int)my_pid) < 0) {
+        out("ERROR out of memory");
+        exit(2);
+    }
+    return ref;
+}
+
+static void global_metadata_append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void global_metadata_append(const char *fmt, ...)
+{
+    char *ref = global_ref();
+    char *dir = NULL, *path = NULL;
+    if (asprintf(&dir, "%s/%s", cfg.base_dir, ref) < 0 || asprintf(&path, "%s/global_snapshot_meta.data", dir) < 0) {
+        out("ERROR out of memory");
+        exit(2);
+    }
+    FILE *f = NULL;
+    /* the base may not exist yet: the apps create their own directories in it */
+    bool have_dir = (0 == mkdir(cfg.base_dir, 0700) || EEXIST == errno) && (0 == mkdir(dir, 0700) || EEXIST == errno);
+    if (have_dir && NULL != (f = fopen(path, "a"))) {
+        va_list ap;
+        va_start(ap, fmt);
+        vfprintf(f, fmt, ap);
+        va_end(ap);
+        /* durable before the sequence counts as finished: a restart trusts this file */
+        if (0 != fflush(f) || 0 != fsync(fileno(f))) {
+            out("ERROR global metadata %s: %s", path, strerror(errno));
+        }
+        fclose(f);
+    } else {
+        out("ERROR global metadata %s: %s", path, strerror(errno));
+    }
+    free(ref);
+    free(dir);
+    free(path);
+}
+
+static void global_metadata_timestamp(void)
+{
+    time_t now = time(NULL);
+    char when[64];
+    global_metadata_append("# Timestamp: %s", ctime_r(&now, when)); /* ctime's text ends with a newline */
+}
+
 static void start_checkpoint(const request_t *req)
 {
     memset(&ck, 0, sizeof(ck));
@@ -688,6 +738,9 @@ static void start_checkpoint(const request_t *req)
         ck.number, ck.handle, ck.seq, req->leader_app >= 0 ? op_name(req->event) : "control",
         req->leader_app >= 0 ? (int)apps[req->leader_app].vpid : -1, all_migrating, req->term, req->stop,
         req->inc_prep_only, req->signals, ck.nparts);
+    /* the global register: the sequence and the local snapshots' name format */
+    global_metadata_append("# Seq: %d\n# Local Snapshot Format Reference: opal_snapshot_%%d.ckpt\n", ck.seq);
+    global_metadata_timestamp();
 
     /* Pass 2: name the FIFOs with the current id (then increment it) and signal, process by process */
     for (int i = 0; i < ck.nparts; ++i) {
@@ -972,6 +1025,11 @@ static void finish_checkpoint(void)
     ok ? ++stats.ok : ++stats.failed;
     out("CKPT done number=%d handle=%u seq=%d result=%s finished=%d failed=%d restarted=%d migrated=%d error_state=%d",
         ck.number, ck.handle, ck.seq, ok ? "ok" : "error", finished, failed, restarted, migrated, ck.any_error_state);
+    /* the global sync: only a checkpoint every process finished counts as a finished sequence */
+    global_metadata_timestamp();
+    if (ok) {
+        global_metadata_append("# Finished Seq: %d\n", ck.seq);
+    }
 
     int leader = ck.req.leader_app;
     bool leader_restarted = leader >= 0 && apps[leader].restarted;
@@ -1321,8 +1379,8 @@ static void pull_reply(int a, uint32_t handle)
     bool noref = seq >= 0 && fault.pull_noref && (0 == fault.pull_ckpt || fault.pull_ckpt == number);
     if (seq >= 0) {
         /* sstore/central: <base>/<ref>/<seq>/opal_snapshot_<vpid>.ckpt and its snapshot_meta.data */
-        if (asprintf(&ref, "ompi_global_snapshot_%d.ckpt", (int)my_pid) < 0
-            || asprintf(&loc, "%s/%s/%d/opal_snapshot_%u.ckpt", cfg.base_dir, ref, seq, apps[a].vpid) < 0
+        ref = global_ref();
+        if (asprintf(&loc, "%s/%s/%d/opal_snapshot_%u.ckpt", cfg.base_dir, ref, seq, apps[a].vpid) < 0
             || asprintf(&meta, "%s/snapshot_meta.data", loc) < 0) {
             out("ERROR out of memory");
             exit(2);
@@ -1465,6 +1523,10 @@ static void handle_rml(int a, const ref_frame_header_t *h, unsigned char *payloa
             ++stats.pushes;
             out("RECV from=%u tag=44 SSTORE_PUSH handle=%u skipped=%d crs_comp=%s %s extra=%zu", apps[a].vpid, handle,
                 skipped, token(crs_comp, t, sizeof(t)), where, unread_bytes(b));
+            if (!skipped && PH_IDLE != ck.phase && handle == ck.handle) {
+                global_metadata_append("# Process: %u.%u\n# OPAL CRS Component: %s\n", apps[a].jobid, apps[a].vpid,
+                                       NULL == crs_comp ? "(null)" : crs_comp);
+            }
         }
         free(crs_comp);
     } else {
@@ -2023,8 +2085,11 @@ int main(int argc, char **argv)
         fcntl(STDIN_FILENO, F_SETFL, stdin_flags | O_NONBLOCK);
     }
 
-    out("PEER ready pid=%d socket=%s base=%s pipe_dir=%s signal=%d wait_ms=%d buffer=%s", (int)my_pid, cfg.socket_path,
-        cfg.base_dir, cfg.pipe_dir, cfg.signo, cfg.wait_ms, cfg.described ? "described" : "non-described");
+    char *ref = global_ref();
+    out("PEER ready pid=%d socket=%s base=%s pipe_dir=%s signal=%d wait_ms=%d buffer=%s ref=%s", (int)my_pid,
+        cfg.socket_path, cfg.base_dir, cfg.pipe_dir, cfg.signo, cfg.wait_ms,
+        cfg.described ? "described" : "non-described", ref);
+    free(ref);
     fire("start");
 
     bool ever_connected = false;
