@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the library and runs the main job.
+# Builds everything and runs the main job (the checkpoint / kill / restart demo).
 set -eu
 cd "$(dirname "$0")"
 scripts/require-deps.sh
