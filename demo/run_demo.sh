@@ -136,7 +136,7 @@ while kill -0 "$job_pid" 2>/dev/null; do
         # after the second checkpoint, let the job go on for a while, then kill every rank from outside
         ckpt2_iteration=${ckpt_iteration[2]:-}
         if [ -n "$ckpt2_iteration" ] && [ "$last_progress" -ge $(( ckpt2_iteration + iterations / 10 )) ]; then
-            pids=$(sed -n 's/^HELLO .* pid=\([0-9]*\).*/\1/p' peer1.log | tr '\n' ' ')
+            pids=$(sed -n 's/^HELLO .* pid=\([0-9]*\).*/\1/p' peer1.log | paste -sd' ')
             say "      killing the job: SIGKILL to every rank (pids $pids) at iteration ~$last_progress"
             kill -KILL $pids 2>/dev/null
             killed_by_us=$last_progress

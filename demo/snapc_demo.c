@@ -101,18 +101,6 @@ static uint64_t fnv1a(uint64_t hash, const void *data, size_t size)
 
 #define FNV_OFFSET 0xcbf29ce484222325ull
 
-static bool parse_long(const char *text, long min, long max, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = NULL == text ? 0 : strtol(text, &end, 10);
-    if (NULL == text || end == text || '\0' != *end || 0 != errno || v < min || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 static void die_by_sigkill(const char *why)
 {
     printf("KILLED rank=%d iteration=%ld reason=%s\n", rank, iteration, why);
@@ -313,10 +301,10 @@ static void parse_kill_plan(const char *spec)
         usage();
     }
     *colon = '\0';
-    if (0 == strcmp(copy, "save") && parse_long(colon + 1, 1, 1000, &n)) {
+    if (0 == strcmp(copy, "save") && ref_parse_long(colon + 1, 1, 1000, &n)) {
         kill_plan.during_save = true;
         kill_plan.after_checkpoint = (int)n;
-    } else if (parse_long(copy, 1, 1000, &n) && parse_long(colon + 1, 0, LONG_MAX / 2, &after)) {
+    } else if (ref_parse_long(copy, 1, 1000, &n) && ref_parse_long(colon + 1, 0, LONG_MAX / 2, &after)) {
         kill_plan.after_checkpoint = (int)n;
         kill_plan.after_iterations = after;
     } else {
@@ -380,9 +368,9 @@ int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (0 == strcmp(argv[i], "--iterations") && parse_long(val, 1, 100000000, &opt.iterations)) {
-        } else if (0 == strcmp(argv[i], "--cells") && parse_long(val, 1, 1 << 24, &opt.cells)) {
-        } else if (0 == strcmp(argv[i], "--pause-us") && parse_long(val, 0, 1000000, &opt.pause_us)) {
+        if (0 == strcmp(argv[i], "--iterations") && ref_parse_long(val, 1, 100000000, &opt.iterations)) {
+        } else if (0 == strcmp(argv[i], "--cells") && ref_parse_long(val, 1, 1 << 24, &opt.cells)) {
+        } else if (0 == strcmp(argv[i], "--pause-us") && ref_parse_long(val, 0, 1000000, &opt.pause_us)) {
         } else if (0 == strcmp(argv[i], "--resume") && NULL != val) {
             opt.resume_dir = val;
         } else {
@@ -406,7 +394,7 @@ int main(int argc, char **argv)
         parse_kill_plan(getenv("NSNAPC_DEMO_KILL"));
     }
     long progress_lines = 20;
-    parse_long(getenv("NSNAPC_DEMO_PROGRESS"), 1, 1000000, &progress_lines);
+    ref_parse_long(getenv("NSNAPC_DEMO_PROGRESS"), 1, 1000000, &progress_lines);
     long progress_every = opt.iterations / progress_lines > 0 ? opt.iterations / progress_lines : 1;
 
     cells = calloc((size_t)opt.cells + 2, sizeof(double));

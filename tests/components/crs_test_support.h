@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "check.h"
+
 /* What the checkpoint callback does next. */
 typedef enum {
     CALLBACK_GIVE_COMMAND, /* *restart_cmd = strdup(restart_command), return 0 */
@@ -34,15 +36,5 @@ long read_file(const char *path, char *buf, size_t size);
 /* Writes text (exactly, no newline added); false on failure. */
 bool write_file(const char *path, const char *text);
 bool file_exists(const char *path);
-
-#define CHECK(cond, ...)                                                                                   \
-    do {                                                                                                   \
-        if (!(cond)) {                                                                                     \
-            fprintf(stderr, "FAILED %s:%d: %s: ", __FILE__, __LINE__, #cond);                              \
-            fprintf(stderr, __VA_ARGS__);                                                                  \
-            fprintf(stderr, "\n");                                                                         \
-            exit(1);                                                                                       \
-        }                                                                                                  \
-    } while (0)
 
 #endif

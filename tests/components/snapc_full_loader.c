@@ -27,15 +27,7 @@
 #include "orte/mca/snapc/snapc.h"
 #include "orte/runtime/runtime.h"
 
-#define CHECK(cond, ...)                                                                                   \
-    do {                                                                                                   \
-        if (!(cond)) {                                                                                     \
-            fprintf(stderr, "FAILED %s:%d: %s: ", __FILE__, __LINE__, #cond);                              \
-            fprintf(stderr, __VA_ARGS__);                                                                  \
-            fprintf(stderr, "\n");                                                                         \
-            exit(1);                                                                                       \
-        }                                                                                                  \
-    } while (0)
+#include "check.h"
 
 /* The current value of a registered snapc_full_* variable of type int or bool, as the variable system holds it. */
 static int registered_value(const char *name, bool is_bool)

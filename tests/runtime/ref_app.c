@@ -139,21 +139,6 @@ static void *watchdog_main(void *arg)
 
 /* ---- small parsers ---------------------------------------------------------------------------- */
 
-static bool parse_int(const char *text, long min, long max, long *out)
-{
-    if (NULL == text || '\0' == *text) {
-        return false;
-    }
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 0);
-    if (0 != errno || '\0' != *end || v < min || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 static const char *const event_names[] = {"none",    "init",          "fin",
                                           "fin_ack", "checkpoint",    "restart",
                                           "migrate", "quiesce_start", "quiesce_checkpoint",
@@ -167,7 +152,7 @@ static bool parse_event(const char *text, long *event)
             return true;
         }
     }
-    return parse_int(text, INT_MIN, INT_MAX, event);
+    return ref_parse_long(text, INT_MIN, INT_MAX, event);
 }
 
 /* ---- steps ------------------------------------------------------------------------------------ */
@@ -209,7 +194,7 @@ static void step_request(const char *spec, step_result_t *r)
     long event = 0, leader = 0 == mpi_rank ? (long)orte_process_info.my_name.vpid : -1;
     if (!parse_event(copy, &event)
         || (NULL != leader_text && 0 != strcmp(leader_text, "self")
-            && !parse_int(leader_text, INT_MIN, INT_MAX, &leader))) {
+            && !ref_parse_long(leader_text, INT_MIN, INT_MAX, &leader))) {
         ref_out("ERROR ref_app: bad request step '%s'", spec);
         r->rc = ORTE_ERR_BAD_PARAM;
         free(copy);
@@ -232,7 +217,7 @@ static void step_request(const char *spec, step_result_t *r)
             *handle++ = '\0';
         }
         long seq = -1;
-        ok = parse_int(args, INT_MIN, INT_MAX, &seq);
+        ok = ref_parse_long(args, INT_MIN, INT_MAX, &seq);
         datum->seq_num = (int)seq;
         if (NULL != handle && 0 != strcmp(handle, "-")) {
             datum->global_handle = strdup(handle);
@@ -259,8 +244,8 @@ static void step_request(const char *spec, step_result_t *r)
                 }
             }
             long vpid = 0, pref = -1, off = 0;
-            ok = NULL != fields[3] && parse_int(fields[0], INT_MIN, INT_MAX, &vpid)
-                 && parse_int(fields[2], INT_MIN, INT_MAX, &pref) && parse_int(fields[3], INT_MIN, INT_MAX, &off)
+            ok = NULL != fields[3] && ref_parse_long(fields[0], INT_MIN, INT_MAX, &vpid)
+                 && ref_parse_long(fields[2], INT_MIN, INT_MAX, &pref) && ref_parse_long(fields[3], INT_MIN, INT_MAX, &off)
                  && strlen(fields[1]) < PROCESSOR_NAME_BYTES;
             if (ok) {
                 datum->mig_vpids[i] = (int)vpid;
@@ -304,11 +289,11 @@ static void step_raw(const char *what, step_result_t *r)
     datum->is_active = true;
     datum->leader = 0 == mpi_rank ? (int)orte_process_info.my_name.vpid : -1;
     datum->mig_host_pref = NULL;
-    if (0 == strncmp(what, "request-event:", 14) && parse_int(what + 14, INT_MIN, INT_MAX, &n)) {
+    if (0 == strncmp(what, "request-event:", 14) && ref_parse_long(what + 14, INT_MIN, INT_MAX, &n)) {
         datum->event = (orte_snapc_base_request_op_event_t)n;
         r->rc = lib.request_op(datum);
         report_datum(r, datum);
-    } else if (0 == strncmp(what, "migrate-num:", 12) && parse_int(what + 12, INT_MIN, INT_MAX, &n)) {
+    } else if (0 == strncmp(what, "migrate-num:", 12) && ref_parse_long(what + 12, INT_MIN, INT_MAX, &n)) {
         /* a migrate request whose table is absent: mig_num says n, the arrays are NULL */
         datum->event = ORTE_SNAPC_OP_MIGRATE;
         datum->leader = (int)orte_process_info.my_name.vpid;
@@ -340,7 +325,7 @@ static void step_loop(const char *args, step_result_t *r)
     }
     long ms = 0, want = -1;
     bool by_notify = NULL != what && 0 == strcmp(what, "notify");
-    if (!parse_int(copy, 0, 3600 * 1000, &ms) || (NULL != count_text && !parse_int(count_text, 0, 1000000, &want))
+    if (!ref_parse_long(copy, 0, 3600 * 1000, &ms) || (NULL != count_text && !ref_parse_long(count_text, 0, 1000000, &want))
         || (NULL != what && !by_notify)) {
         ref_out("ERROR ref_app: bad loop step 'loop:%s' (loop:<ms>[:<local finishes>[:notify]])", args);
         r->rc = ORTE_ERR_BAD_PARAM;
@@ -467,7 +452,7 @@ static unsigned notify_return_count(void)
 static void step_trace_notify(const char *delay, step_result_t *r)
 {
     long ms = 0;
-    if (NULL != delay && !parse_int(delay, 0, 600000, &ms)) {
+    if (NULL != delay && !ref_parse_long(delay, 0, 600000, &ms)) {
         ref_out("ERROR ref_app: bad step 'trace-notify:%s' (trace-notify[:<ms>])", delay);
         r->rc = ORTE_ERR_BAD_PARAM;
         return;
@@ -501,18 +486,18 @@ static void run_step(int index, const char *step, step_result_t *r)
         step_request(step + 8, r);
     } else if (0 == strncmp(step, "raw:", 4)) {
         step_raw(step + 4, r);
-    } else if (0 == strncmp(step, "ft_event:", 9) && parse_int(step + 9, INT_MIN, INT_MAX, &n)) {
+    } else if (0 == strncmp(step, "ft_event:", 9) && ref_parse_long(step + 9, INT_MIN, INT_MAX, &n)) {
         if (need((void *)lib.ft_event, "app_coord_ft_event", r)) {
             r->rc = lib.ft_event((int)n);
         }
     } else if (0 == strcmp(step, "barrier")) {
         r->rc = MPI_Barrier(MPI_COMM_WORLD);
-    } else if (0 == strncmp(step, "sleep:", 6) && parse_int(step + 6, 0, 3600 * 1000, &n)) {
+    } else if (0 == strncmp(step, "sleep:", 6) && ref_parse_long(step + 6, 0, 3600 * 1000, &n)) {
         struct timespec ts = {n / 1000, (n % 1000) * 1000000L};
         while (0 != nanosleep(&ts, &ts) && EINTR == errno) {
         }
     } else if (0 == strcmp(step, "signal-self") || (0 == strncmp(step, "signal-self:", 12)
-                                                     && parse_int(step + 12, 1, 1000000, &n))) {
+                                                     && ref_parse_long(step + 12, 1, 1000000, &n))) {
         long count = 0 == strcmp(step, "signal-self") ? 1 : n;
         for (long i = 0; i < count && 0 == r->rc; ++i) {
             r->rc = 0 == kill(getpid(), opal_cr_entry_point_signal) ? ORTE_SUCCESS : ORTE_ERROR;
@@ -527,12 +512,12 @@ static void run_step(int index, const char *step, step_result_t *r)
     } else if (0 == strcmp(step, "sigpipe-default")) {
         /* A launcher may hand an ignored SIGPIPE down (ignored dispositions survive exec); a shell does not. */
         r->rc = SIG_ERR == signal(SIGPIPE, SIG_DFL) ? ORTE_ERROR : ORTE_SUCCESS;
-    } else if (0 == strncmp(step, "cr-state:", 9) && parse_int(step + 9, INT_MIN, INT_MAX, &n)) {
+    } else if (0 == strncmp(step, "cr-state:", 9) && ref_parse_long(step + 9, INT_MIN, INT_MAX, &n)) {
         snprintf(r->extra, sizeof(r->extra), " was=%d", (int)opal_cr_checkpointing_state);
         opal_cr_checkpointing_state = (int)n;
-    } else if (0 == strncmp(step, "coord-exists:", 13) && parse_int(step + 13, 0, 1000000, &n)) {
+    } else if (0 == strncmp(step, "coord-exists:", 13) && ref_parse_long(step + 13, 0, 1000000, &n)) {
         ref_coord_exists((unsigned)n);
-    } else if (0 == strncmp(step, "coord-delay:", 12) && parse_int(step + 12, 0, 600000, &n)) {
+    } else if (0 == strncmp(step, "coord-delay:", 12) && ref_parse_long(step + 12, 0, 600000, &n)) {
         ref_coord_delay((int)n);
     } else if (0 == strcmp(step, "trace-notify") || 0 == strncmp(step, "trace-notify:", 13)) {
         step_trace_notify(step[12] == ':' ? step + 13 : NULL, r);
@@ -543,7 +528,7 @@ static void run_step(int index, const char *step, step_result_t *r)
         if (NULL != ms_text) {
             *ms_text++ = '\0';
         }
-        if (NULL == ms_text || !parse_int(copy, 0, 65535, &tag) || !parse_int(ms_text, 0, 600000, &ms)) {
+        if (NULL == ms_text || !ref_parse_long(copy, 0, 65535, &tag) || !ref_parse_long(ms_text, 0, 600000, &ms)) {
             ref_out("ERROR ref_app: bad step '%s' (rml-delay:<tag>:<ms>)", step);
             r->rc = ORTE_ERR_BAD_PARAM;
         } else {
@@ -557,7 +542,7 @@ static void run_step(int index, const char *step, step_result_t *r)
         if (NULL != inner) {
             *inner++ = '\0';
         }
-        if (NULL == inner || !parse_int(copy, 0, INT_MAX, &n)) {
+        if (NULL == inner || !ref_parse_long(copy, 0, INT_MAX, &n)) {
             ref_out("ERROR ref_app: bad step '%s' (on:<rank>:<step>)", step);
             r->rc = ORTE_ERR_BAD_PARAM;
         } else if (n == mpi_rank) {
@@ -567,7 +552,7 @@ static void run_step(int index, const char *step, step_result_t *r)
             snprintf(r->extra, sizeof(r->extra), " skipped=1");
         }
         free(copy);
-    } else if (0 == strncmp(step, "exit:", 5) && parse_int(step + 5, 0, 255, &n)) {
+    } else if (0 == strncmp(step, "exit:", 5) && ref_parse_long(step + 5, 0, 255, &n)) {
         ref_out("STEP %d %s rc=0 ms=0 (exiting now without MPI_Finalize)", index, step);
         _exit((int)n);
     } else {
@@ -589,7 +574,7 @@ int main(int argc, char **argv)
     const char *coord_below = "opal";
     const char *crs_name = NULL;
     const char *crs_component_dir = NULL;
-    if (NULL != getenv("NSNAPC_REF_TIMEOUT") && parse_int(getenv("NSNAPC_REF_TIMEOUT"), 1, 86400, &n)) {
+    if (NULL != getenv("NSNAPC_REF_TIMEOUT") && ref_parse_long(getenv("NSNAPC_REF_TIMEOUT"), 1, 86400, &n)) {
         watchdog_seconds = (int)n;
     }
 
@@ -608,12 +593,12 @@ int main(int argc, char **argv)
             crs_name = val;
         } else if (0 == strcmp(opt, "--crs-select") && NULL != val && '\0' != *val) {
             crs_component_dir = val;
-        } else if (0 == strcmp(opt, "--timeout") && parse_int(val, 1, 86400, &n)) {
+        } else if (0 == strcmp(opt, "--timeout") && ref_parse_long(val, 1, 86400, &n)) {
             watchdog_seconds = (int)n;
-        } else if (0 == strcmp(opt, "--conduit") && parse_int(val, 0, 0xfffe, &conduit)) {
-        } else if (0 == strcmp(opt, "--pull-timeout") && parse_int(val, 1, 3600 * 1000, &pull_timeout)) {
-        } else if (0 == strcmp(opt, "--connect-timeout") && parse_int(val, 1, 3600 * 1000, &connect_timeout)) {
-        } else if (0 == strcmp(opt, "--cr-enabled") && parse_int(val, 0, 1, &cr_enabled)) {
+        } else if (0 == strcmp(opt, "--conduit") && ref_parse_long(val, 0, 0xfffe, &conduit)) {
+        } else if (0 == strcmp(opt, "--pull-timeout") && ref_parse_long(val, 1, 3600 * 1000, &pull_timeout)) {
+        } else if (0 == strcmp(opt, "--connect-timeout") && ref_parse_long(val, 1, 3600 * 1000, &connect_timeout)) {
+        } else if (0 == strcmp(opt, "--cr-enabled") && ref_parse_long(val, 0, 1, &cr_enabled)) {
         } else if (0 == strcmp(opt, "--coord-prev") && NULL != val) {
             coord_below = val;
         } else if (0 == strcmp(opt, "--no-chain-restart")) {

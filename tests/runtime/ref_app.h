@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "opal/dss/dss.h"
+#include "ref_text.h"
 #include "orte/mca/rml/rml.h"
 #include "orte/runtime/orte_globals.h"
 
@@ -34,9 +35,6 @@ void ref_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic ms since the program started (for "ms=" fields). */
 uint64_t ref_elapsed_ms(void);
-
-/* A printable token for a string that may be NULL or contain blanks: "(null)" or escaped. */
-const char *ref_token(const char *s, char *buf, size_t len);
 
 /* ---- RML transport (ref_app_rml.c) ------------------------------------------------------------ */
 

@@ -35,23 +35,3 @@ uint64_t ref_elapsed_ms(void)
 {
     return ref_now_ms() - start_ms;
 }
-
-const char *ref_token(const char *s, char *buf, size_t len)
-{
-    if (NULL == s) {
-        return "(null)";
-    }
-    if ('\0' == *s) {
-        return "\"\"";
-    }
-    size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < len; ++p) {
-        if (*p > 0x20 && *p < 0x7f && '\\' != *p && '"' != *p) {
-            buf[o++] = (char)*p;
-        } else {
-            o += (size_t)snprintf(buf + o, len - o, "\\x%02x", *p);
-        }
-    }
-    buf[o] = '\0';
-    return buf;
-}

@@ -45,6 +45,7 @@
 #include "opal/runtime/opal.h"
 #include "opal/util/opal_environ.h"
 #include "ref_frame.h"
+#include "ref_text.h"
 
 /* ---- protocol constants (PROTOCOL.md §0, ABI.md §5) ------------------------------------------- */
 
@@ -245,27 +246,6 @@ static void out(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stdout);
     fflush(stdout);
-}
-
-/* A printable token for a string that may be NULL, empty or contain blanks. */
-static const char *token(const char *s, char *buf, size_t len)
-{
-    if (NULL == s) {
-        return "(null)";
-    }
-    if ('\0' == *s) {
-        return "\"\"";
-    }
-    size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < len; ++p) {
-        if (*p > 0x20 && *p < 0x7f && '\\' != *p && '"' != *p) {
-            buf[o++] = (char)*p;
-        } else {
-            o += (size_t)snprintf(buf + o, len - o, "\\x%02x", *p);
-        }
-    }
-    buf[o] = '\0';
-    return buf;
 }
 
 static const char *hex(const unsigned char *data, size_t len, char *buf, size_t cap)
@@ -1209,7 +1189,7 @@ static void handle_request_op(int a, opal_buffer_t *b, const char *where)
         }
         if (OPAL_SUCCESS == rc) {
             char t[512];
-            n += snprintf(line + n, sizeof(line) - (size_t)n, " seq=%d handle=%s", seq, token(handle, t, sizeof(t)));
+            n += snprintf(line + n, sizeof(line) - (size_t)n, " seq=%d handle=%s", seq, ref_token(handle, t, sizeof(t)));
         }
         free(handle);
     } else if (OPAL_SUCCESS == rc && OP_MIGRATE == event) {
@@ -1237,7 +1217,7 @@ static void handle_request_op(int a, opal_buffer_t *b, const char *where)
                 char t[300];
                 if (n < (int)sizeof(line) - 400) {
                     n += snprintf(line + n, sizeof(line) - (size_t)n, "%s%d/%s/%d/%d", 0 == i ? "" : ",", vpid,
-                                  NULL != host && '\0' == *host ? "" : token(host, t, sizeof(t)), pref, off);
+                                  NULL != host && '\0' == *host ? "" : ref_token(host, t, sizeof(t)), pref, off);
                 }
                 if (req.mig_num < MAX_MIG) {
                     req.mig_vpids[req.mig_num++] = vpid;
@@ -1420,8 +1400,8 @@ static void pull_reply(int a, uint32_t handle)
             return;
         }
         out("SEND to=%u tag=44 SSTORE_PULL_REPLY handle=%u seq=%d ref=%s loc=%s meta=%s bytes=%zu conn=%d%s",
-            apps[a].vpid, handle, seq, token(ref, t1, sizeof(t1)), token(loc, t2, sizeof(t2)),
-            token(meta, t3, sizeof(t3)), len, apps[a].conn, noref ? " fault=noref" : "");
+            apps[a].vpid, handle, seq, ref_token(ref, t1, sizeof(t1)), ref_token(loc, t2, sizeof(t2)),
+            ref_token(meta, t3, sizeof(t3)), len, apps[a].conn, noref ? " fault=noref" : "");
     } else {
         out("ERROR pack SSTORE_PULL_REPLY rc=%d", rc);
         OBJ_RELEASE(b);
@@ -1522,7 +1502,7 @@ static void handle_rml(int a, const ref_frame_header_t *h, unsigned char *payloa
             char t[512];
             ++stats.pushes;
             out("RECV from=%u tag=44 SSTORE_PUSH handle=%u skipped=%d crs_comp=%s %s extra=%zu", apps[a].vpid, handle,
-                skipped, token(crs_comp, t, sizeof(t)), where, unread_bytes(b));
+                skipped, ref_token(crs_comp, t, sizeof(t)), where, unread_bytes(b));
             if (!skipped && PH_IDLE != ck.phase && handle == ck.handle) {
                 global_metadata_append("# Process: %u.%u\n# OPAL CRS Component: %s\n", apps[a].jobid, apps[a].vpid,
                                        NULL == crs_comp ? "(null)" : crs_comp);
@@ -1688,21 +1668,6 @@ static void accept_app(void)
 
 /* ---- control commands -------------------------------------------------------------------------- */
 
-static bool parse_long(const char *text, long min, long max, long *v)
-{
-    if (NULL == text || '\0' == *text) {
-        return false;
-    }
-    char *end = NULL;
-    errno = 0;
-    long x = strtol(text, &end, 0);
-    if (0 != errno || '\0' != *end || x < min || x > max) {
-        return false;
-    }
-    *v = x;
-    return true;
-}
-
 /* Splits "<what>@<n>" and parses n (the checkpoint a fault applies to; 0 = every one). */
 static bool split_at_number(char *text, int *number)
 {
@@ -1713,7 +1678,7 @@ static bool split_at_number(char *text, int *number)
         return true;
     }
     *at++ = '\0';
-    if (!parse_long(at, 1, 1000000, &n)) {
+    if (!ref_parse_long(at, 1, 1000000, &n)) {
         return false;
     }
     *number = (int)n;
@@ -1822,7 +1787,7 @@ static void run_command(const char *line)
         request_t req = {.event = 0, .leader_app = -1, .signals = 1};
         int first = 1;
         if (0 == strcmp(words[0], "storm")) {
-            if (n < 2 || !parse_long(words[1], 1, 100000, &v)) {
+            if (n < 2 || !ref_parse_long(words[1], 1, 100000, &v)) {
                 out("ERROR usage: storm <n> [term|stop|inc_prep_only]...");
                 return;
             }
@@ -1844,7 +1809,7 @@ static void run_command(const char *line)
         enqueue(&req);
     } else if (0 == strcmp(words[0], "signal")) {
         long count = 1;
-        if (n >= 2 && !parse_long(words[1], 1, 100000, &count)) {
+        if (n >= 2 && !ref_parse_long(words[1], 1, 100000, &count)) {
             out("ERROR usage: signal [n]");
             return;
         }
@@ -1861,8 +1826,8 @@ static void run_command(const char *line)
         /* kill-app <vpid>|conn=<n> [signo]: make an application process die (SIGKILL by default) */
         long id = 0, signo = SIGKILL;
         bool by_conn = n >= 2 && 0 == strncmp(words[1], "conn=", 5);
-        if (n < 2 || !parse_long(by_conn ? words[1] + 5 : words[1], 0, UINT32_MAX, &id)
-            || (n >= 3 && !parse_long(words[2], 1, 64, &signo))) {
+        if (n < 2 || !ref_parse_long(by_conn ? words[1] + 5 : words[1], 0, UINT32_MAX, &id)
+            || (n >= 3 && !ref_parse_long(words[2], 1, 64, &signo))) {
             out("ERROR usage: kill-app <vpid>|conn=<n> [signo]");
             return;
         }
@@ -1955,7 +1920,7 @@ static bool add_on_action(const char *spec)
     long v = 0;
     if (NULL != plus) {
         *plus++ = '\0';
-        if (!parse_long(plus, 0, 3600 * 1000, &v)) {
+        if (!ref_parse_long(plus, 0, 3600 * 1000, &v)) {
             return false;
         }
         a->delay_ms = (int)v;
@@ -1963,7 +1928,7 @@ static bool add_on_action(const char *spec)
     char *hash = strchr(head, '#');
     if (NULL != hash) {
         *hash++ = '\0';
-        if (!parse_long(hash, 1, 1000000, &v)) {
+        if (!ref_parse_long(hash, 1, 1000000, &v)) {
             return false;
         }
         a->nth = (int)v;
@@ -1979,7 +1944,7 @@ int main(int argc, char **argv)
     long v = 0;
     const char *signal_env = getenv("OMPI_MCA_opal_cr_signal");
     cfg.signo = SIGUSR1;
-    if (NULL != signal_env && parse_long(signal_env, 1, 64, &v)) {
+    if (NULL != signal_env && ref_parse_long(signal_env, 1, 64, &v)) {
         cfg.signo = (int)v;
     }
     cfg.socket_path = getenv("NSNAPC_REF_PEER");
@@ -1989,21 +1954,21 @@ int main(int argc, char **argv)
         bool used_value = true;
         if (0 == strcmp(opt, "--socket") && NULL != val) {
             cfg.socket_path = val;
-        } else if (0 == strcmp(opt, "--apps") && parse_long(val, 0, 1000000, &v)) {
+        } else if (0 == strcmp(opt, "--apps") && ref_parse_long(val, 0, 1000000, &v)) {
             cfg.expect_apps = (int)v;
         } else if (0 == strcmp(opt, "--base") && NULL != val) {
             cfg.base_dir = strdup(val);
         } else if (0 == strcmp(opt, "--pipe-dir") && NULL != val) {
             cfg.pipe_dir = strdup(val);
-        } else if (0 == strcmp(opt, "--signal") && parse_long(val, 1, 64, &v)) {
+        } else if (0 == strcmp(opt, "--signal") && ref_parse_long(val, 1, 64, &v)) {
             cfg.signo = (int)v;
-        } else if (0 == strcmp(opt, "--wait-ms") && parse_long(val, 1, 3600 * 1000, &v)) {
+        } else if (0 == strcmp(opt, "--wait-ms") && ref_parse_long(val, 1, 3600 * 1000, &v)) {
             cfg.wait_ms = (int)v;
-        } else if (0 == strcmp(opt, "--quiesce-ms") && parse_long(val, 1, 3600 * 1000, &v)) {
+        } else if (0 == strcmp(opt, "--quiesce-ms") && ref_parse_long(val, 1, 3600 * 1000, &v)) {
             cfg.quiesce_ms = (int)v;
-        } else if (0 == strcmp(opt, "--timeout") && parse_long(val, 1, 86400, &v)) {
+        } else if (0 == strcmp(opt, "--timeout") && ref_parse_long(val, 1, 86400, &v)) {
             cfg.timeout_s = (int)v;
-        } else if (0 == strcmp(opt, "--late-ms") && parse_long(val, 0, 3600 * 1000, &v)) {
+        } else if (0 == strcmp(opt, "--late-ms") && ref_parse_long(val, 0, 3600 * 1000, &v)) {
             cfg.late_ms = (int)v;
         } else if (0 == strcmp(opt, "--on") && NULL != val && add_on_action(val)) {
         } else if (0 == strcmp(opt, "--die-at") && set_fault("die-at", val)) {

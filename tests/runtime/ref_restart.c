@@ -37,6 +37,7 @@
 #include "opal/mca/crs/crs.h"
 #include "opal/runtime/opal.h"
 #include "opal/runtime/opal_cr.h"
+#include "ref_text.h"
 
 #define GLOBAL_METADATA "global_snapshot_meta.data"
 #define FINISHED_SEQ "# Finished Seq: "
@@ -57,18 +58,6 @@ static void fail(const char *fmt, ...)
     exit(3);
 }
 
-static bool parse_long(const char *text, long min, long max, long *out)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = NULL == text ? 0 : strtol(text, &end, 10);
-    if (NULL == text || end == text || '\0' != *end || 0 != errno || v < min || v > max) {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 /* The last finished sequence and the local snapshot name format, from the global metadata. */
 static void read_global_metadata(const char *global_dir, long *seq, char *format, size_t format_size)
 {
@@ -84,7 +73,7 @@ static void read_global_metadata(const char *global_dir, long *seq, char *format
         line[strcspn(line, "\n")] = '\0';
         long n;
         if (0 == strncmp(line, FINISHED_SEQ, strlen(FINISHED_SEQ))
-            && parse_long(line + strlen(FINISHED_SEQ), 0, INT_MAX, &n)) {
+            && ref_parse_long(line + strlen(FINISHED_SEQ), 0, INT_MAX, &n)) {
             last = n;
         } else if (0 == strncmp(line, LOCAL_FORMAT, strlen(LOCAL_FORMAT))) {
             if ((size_t)snprintf(format, format_size, "%s", line + strlen(LOCAL_FORMAT)) >= format_size) {
@@ -111,9 +100,9 @@ int main(int argc, char **argv)
     long seq = -1;
     const char *component_dir = NULL, *global_dir = NULL;
     for (int i = 1; i < argc; ++i) {
-        if (0 == strcmp(argv[i], "--seq") && i + 1 < argc && parse_long(argv[i + 1], 0, INT_MAX, &seq)) {
+        if (0 == strcmp(argv[i], "--seq") && i + 1 < argc && ref_parse_long(argv[i + 1], 0, INT_MAX, &seq)) {
             ++i;
-        } else if (0 == strcmp(argv[i], "--rank") && i + 1 < argc && parse_long(argv[i + 1], 0, INT_MAX, &rank)) {
+        } else if (0 == strcmp(argv[i], "--rank") && i + 1 < argc && ref_parse_long(argv[i + 1], 0, INT_MAX, &rank)) {
             ++i;
         } else if (0 == strcmp(argv[i], "--component-dir") && i + 1 < argc) {
             component_dir = argv[++i];
@@ -129,7 +118,7 @@ int main(int argc, char **argv)
         return 2;
     }
     /* the rank mpirun gave this process; MPI is not initialised here, the restarted program does that */
-    if (rank < 0 && !parse_long(getenv("OMPI_COMM_WORLD_RANK"), 0, INT_MAX, &rank)) {
+    if (rank < 0 && !ref_parse_long(getenv("OMPI_COMM_WORLD_RANK"), 0, INT_MAX, &rank)) {
         rank = 0;
     }
 
