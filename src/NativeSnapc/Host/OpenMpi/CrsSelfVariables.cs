@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using NativeSnapc.Abi;
 using NativeSnapc.Crs;
-using NativeSnapc.Diagnostics;
 using NativeSnapc.Interop;
 
 namespace NativeSnapc.Host.OpenMpi;
@@ -53,21 +52,17 @@ internal sealed unsafe class CrsSelfVariables
             _registered = false;
             return OpalStatus.Success;
         }
-        (string Name, string Description, int Type, int Scope, nint Storage)[] variables =
+        McaComponentVariable[] variables =
         [
-            ("priority", $"Priority of the CRS self component (default: {SelfSettings.DefaultPriority})", McaBaseVar.TypeInt, McaBaseVar.ScopeAllEq, (nint)(&_component->priority)),
-            ("verbose", "Verbose level for the CRS self component", McaBaseVar.TypeInt, McaBaseVar.ScopeLocal, (nint)(&_component->verbose)),
-            ("prefix", $"Prefix for user defined callback functions (default: {SelfSettings.DefaultPrefix})", McaBaseVar.TypeString, McaBaseVar.ScopeLocal, (nint)_prefix),
-            ("do_restart", "Start execution by calling restart callback", McaBaseVar.TypeBool, McaBaseVar.ScopeLocal, (nint)_doRestart),
+            new("priority", $"Priority of the CRS self component (default: {SelfSettings.DefaultPriority})", McaBaseVar.TypeInt, McaBaseVar.FlagSettable, McaBaseVar.ScopeAllEq, (nint)(&_component->priority)),
+            new("verbose", "Verbose level for the CRS self component", McaBaseVar.TypeInt, McaBaseVar.FlagSettable, McaBaseVar.ScopeLocal, (nint)(&_component->verbose)),
+            new("prefix", $"Prefix for user defined callback functions (default: {SelfSettings.DefaultPrefix})", McaBaseVar.TypeString, McaBaseVar.FlagSettable, McaBaseVar.ScopeLocal, (nint)_prefix),
+            new("do_restart", "Start execution by calling restart callback", McaBaseVar.TypeBool, McaBaseVar.FlagSettable, McaBaseVar.ScopeLocal, (nint)_doRestart),
         ];
-        foreach (var (name, description, type, scope, storage) in variables)
+        var rc = registrar.RegisterAll(_component, variables, "crs:self", "crs_self_");
+        if (rc != OpalStatus.Success)
         {
-            var index = registrar.Register(_component, name, description, type, McaBaseVar.FlagSettable, scope, (void*)storage);
-            if (index < 0)
-            {
-                Log.Error($"crs:self: register: Error: mca_base_component_var_register(crs_self_{name}) returned {index}");
-                return index;
-            }
+            return rc;
         }
         _registered = true;
         return OpalStatus.Success;

@@ -1,6 +1,11 @@
+using System.Collections.Generic;
 using NativeSnapc.Abi;
+using NativeSnapc.Diagnostics;
 
 namespace NativeSnapc.Host.OpenMpi;
+
+/// <summary>One MCA variable of a component: short name (without <c>&lt;framework&gt;_&lt;component&gt;_</c>), description, <c>MCA_BASE_VAR_TYPE_*</c>, <c>MCA_BASE_VAR_FLAG_*</c>, <c>MCA_BASE_VAR_SCOPE_*</c> and storage.</summary>
+internal readonly record struct McaComponentVariable(string Name, string Description, int Type, int Flags, int Scope, nint Storage);
 
 /// <summary>
 /// Registers a component's MCA variables with the host's variable system
@@ -55,5 +60,24 @@ internal sealed unsafe class McaComponentRegistrar
         {
             return _register(component, namePointer, descriptionPointer, type, null, 0, flags, McaBaseVar.InfoLevel9, scope, storage);
         }
+    }
+
+    /// <summary>
+    /// Registers the variables in order, as a component's register function does; the first failure is logged
+    /// (<paramref name="logPrefix"/>, the variable's full name <paramref name="fullNamePrefix"/>name) and its
+    /// negative Open MPI error returned, else OPAL_SUCCESS.
+    /// </summary>
+    public int RegisterAll(void* component, IEnumerable<McaComponentVariable> variables, string logPrefix, string fullNamePrefix)
+    {
+        foreach (var variable in variables)
+        {
+            var rc = Register(component, variable.Name, variable.Description, variable.Type, variable.Flags, variable.Scope, (void*)variable.Storage);
+            if (rc < 0)
+            {
+                Log.Error($"{logPrefix}: register: Error: mca_base_component_var_register({fullNamePrefix}{variable.Name}) returned {rc}");
+                return rc;
+            }
+        }
+        return OpalStatus.Success;
     }
 }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using NativeSnapc.Abi;
 using NativeSnapc.Coordinator;
-using NativeSnapc.Diagnostics;
 
 namespace NativeSnapc.Host.OpenMpi;
 
@@ -58,27 +57,18 @@ internal sealed unsafe class SnapcFullVariables
         {
             return OpalStatus.Success;
         }
-        var variables = new List<(string Name, string Description, int Type, int Scope, nint Storage)>
+        var variables = new List<McaComponentVariable>
         {
-            ("priority", "Priority of the SNAPC full component", McaBaseVar.TypeInt, McaBaseVar.ScopeReadonly, (nint)(&_component->priority)),
-            (CoordinatorSettingsReader.Verbose, "Verbose level for the SNAPC full component", McaBaseVar.TypeInt, McaBaseVar.ScopeLocal, (nint)(&_component->verbose)),
-            (CoordinatorSettingsReader.SkipApp, "Not for general use! For debugging only! Shortcut app level coord. [Default = disabled]",
-                McaBaseVar.TypeBool, McaBaseVar.ScopeLocal, (nint)_skipApp),
+            new("priority", "Priority of the SNAPC full component", McaBaseVar.TypeInt, 0, McaBaseVar.ScopeReadonly, (nint)(&_component->priority)),
+            new(CoordinatorSettingsReader.Verbose, "Verbose level for the SNAPC full component", McaBaseVar.TypeInt, 0, McaBaseVar.ScopeLocal, (nint)(&_component->verbose)),
+            new(CoordinatorSettingsReader.SkipApp, "Not for general use! For debugging only! Shortcut app level coord. [Default = disabled]",
+                McaBaseVar.TypeBool, 0, McaBaseVar.ScopeLocal, (nint)_skipApp),
         };
         for (var index = 0; index < s_timeouts.Length; index++)
         {
             var (name, description, fallback) = s_timeouts[index];
-            variables.Add((name, $"{description} (default: {(int)fallback(defaults).TotalSeconds})", McaBaseVar.TypeInt, McaBaseVar.ScopeLocal, (nint)(&_timeouts[index])));
+            variables.Add(new(name, $"{description} (default: {(int)fallback(defaults).TotalSeconds})", McaBaseVar.TypeInt, 0, McaBaseVar.ScopeLocal, (nint)(&_timeouts[index])));
         }
-        foreach (var (name, description, type, scope, storage) in variables)
-        {
-            var rc = registrar.Register(_component, name, description, type, 0, scope, (void*)storage);
-            if (rc < 0)
-            {
-                Log.Error($"snapc:full: register: Error: mca_base_component_var_register({CoordinatorSettingsReader.FullName(name)}) returned {rc}");
-                return rc;
-            }
-        }
-        return OpalStatus.Success;
+        return registrar.RegisterAll(_component, variables, "snapc:full", CoordinatorSettingsReader.FullName(""));
     }
 }
