@@ -248,6 +248,108 @@ public sealed class HandshakePipesTests
         Assert.That(pipes.ReadInt32(Patient, out _).Failure, Is.EqualTo(ChannelFailure.PeerGone));
     }
 
+    /// <summary>
+    /// The real local coordinator writes the release and closes both FIFOs at once, while the application
+    /// already waits in poll. One poll pass can then see the write FIFO without a reader but not yet the value
+    /// on the read FIFO; the value must still be read, every time (it once failed about once in 10,000 cycles).
+    /// </summary>
+    [Test]
+    public void A_value_written_just_before_the_peer_closes_both_ends_is_always_read()
+    {
+        const int Cycles = 20000;
+        var directory = FreshDirectory();
+        using var peer = new WriteAndVanishPeer();
+        var random = new Random(20261202);
+        for (var cycle = 0; cycle < Cycles; cycle++)
+        {
+            using var pipes = NewPipes(directory);
+            peer.Expect(pipes.ReadPath, pipes.WritePath, value: cycle, spins: random.Next(0, 1500));
+            var opened = pipes.Open(Patient);
+            Assert.That(opened.Ok, Is.True, () => $"cycle {cycle}: Open: {opened}");
+            peer.Go();
+
+            var read = pipes.ReadInt32(Patient, out var value);
+
+            Assert.That(read.Ok, Is.True, () => $"cycle {cycle}: a value written before the close was lost: {read}");
+            Assert.That(value, Is.EqualTo(cycle));
+            Assert.That(peer.WaitDone(Patient), Is.True, $"cycle {cycle}: the peer did not finish");
+            Assert.That(pipes.ReadInt32(TimeSpan.Zero, out _).Failure, Is.EqualTo(ChannelFailure.PeerGone));
+        }
+    }
+
+    /// <summary>A peer thread that joins a pair, then on <see cref="Go"/> writes one int and closes both ends in one step.</summary>
+    private sealed unsafe class WriteAndVanishPeer : IDisposable
+    {
+        private readonly Thread _thread;
+        private readonly SemaphoreSlim _expected = new(0);
+        private volatile bool _go;
+        private readonly SemaphoreSlim _done = new(0);
+        private volatile bool _stopping;
+        private string _readPath = "";
+        private string _writePath = "";
+        private int _value;
+        private int _spins;
+
+        public WriteAndVanishPeer()
+        {
+            _thread = new Thread(Run) { IsBackground = true, Name = "write-and-vanish-peer" };
+            _thread.Start();
+        }
+
+        public void Expect(string readPath, string writePath, int value, int spins)
+        {
+            (_readPath, _writePath, _value, _spins) = (readPath, writePath, value, spins);
+            _expected.Release();
+        }
+
+        public void Go() => _go = true;
+
+        public bool WaitDone(TimeSpan bound) => _done.Wait(bound);
+
+        private void Run()
+        {
+            while (true)
+            {
+                _expected.Wait();
+                if (_stopping)
+                {
+                    return;
+                }
+                var deadline = Stopwatch.StartNew();
+                int toApp;
+                // The application made A and holds it open for reading; B exists once A is open.
+                while ((toApp = Syscall.open(_readPath, OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK)) < 0 && deadline.Elapsed < Patient)
+                {
+                    Thread.Yield();
+                }
+                int fromApp;
+                while ((fromApp = Syscall.open(_writePath, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK)) < 0 && deadline.Elapsed < Patient)
+                {
+                    Thread.Yield();
+                }
+                // Awake and spinning, not blocked: the value and the close must be able to land while the
+                // application is entering its poll, a microsecond or so after Go.
+                while (!_go && deadline.Elapsed < Patient)
+                {
+                }
+                _go = false;
+                Thread.SpinWait(_spins);
+                var value = _value;
+                Syscall.write(toApp, &value, sizeof(int));
+                Syscall.close(toApp);
+                Syscall.close(fromApp);
+                _done.Release();
+            }
+        }
+
+        public void Dispose()
+        {
+            _stopping = true;
+            _expected.Release();
+            _thread.Join(Patient);
+        }
+    }
+
     [TestCase(true)]
     [TestCase(false)]
     public void A_regular_file_at_a_fifo_path_is_Refused_and_left_untouched(bool atReadPath)

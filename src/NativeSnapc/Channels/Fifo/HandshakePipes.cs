@@ -248,6 +248,10 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         fds[0] = new Libc.PollFd { fd = _readFd, events = Libc.POLLIN };
         fds[1] = new Libc.PollFd { fd = _writeFd, events = 0 };
 
+        // Set when the write FIFO lost its reader. The peer is only taken for gone once a read after that finds
+        // the pipe empty: poll looks at the descriptors one after the other, so it can see the peer's close of
+        // the write FIFO and yet not the value it wrote to the read FIFO just before (the release, at the end).
+        var readerGone = false;
         while (_buffered < sizeof(int))
         {
             // Whatever is already in the pipe comes first (a peer may write its values and then exit); the
@@ -272,6 +276,10 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             {
                 return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot read from {ReadPath}: {error.Message}", error.RawErrno);
             }
+            if (readerGone)
+            {
+                return PeerGoneWhileReading($"{WritePath} has no reader");
+            }
 
             // Polled even when no time is left (timeout 0): a dead peer is PeerGone, not TimedOut.
             fds[0].revents = 0;
@@ -291,7 +299,8 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             }
             if ((fds[1].revents & (Libc.POLLERR | Libc.POLLHUP)) != 0)
             {
-                return PeerGoneWhileReading($"{WritePath} has no reader");
+                readerGone = true;
+                continue;
             }
             if (deadline.Expired)
             {
