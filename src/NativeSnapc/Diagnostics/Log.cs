@@ -5,13 +5,13 @@ namespace NativeSnapc.Diagnostics;
 
 /// <summary>
 /// The library's log. Until a host sink is attached (the Open MPI host adapter routes lines to
-/// opal_output) lines go to stderr. Verbose lines use the original's levels (OPAL_OUTPUT_VERBOSE) and are
+/// opal_output) lines go to descriptor 2 through <see cref="StandardErrorLines"/>, never through Console. Verbose lines use the original's levels (OPAL_OUTPUT_VERBOSE) and are
 /// written only when <see cref="Verbosity"/> (MCA snapc_full_verbose) reaches them; errors always are.
 /// Never throws: it is called from catch blocks at the C boundary.
 /// </summary>
 internal static class Log
 {
-    /// <summary>Where lines go once a host is bound; null means stderr.</summary>
+    /// <summary>Where lines go once a host is bound; null means descriptor 2.</summary>
     public static Action<string>? Sink { get; set; }
 
     /// <summary>The highest verbose level written.</summary>
@@ -48,7 +48,7 @@ internal static class Log
                 sink(message);
                 return;
             }
-            Console.Error.WriteLine(message);
+            StandardErrorLines.Write(message);
         }
         catch
         {

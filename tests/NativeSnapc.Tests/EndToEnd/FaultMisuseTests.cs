@@ -84,7 +84,7 @@ public sealed class FaultMisuseTests
     }
 
     [Test]
-    public void StockOpenMpiProcessRefusesInitNamingTheFirstEmptySlot()
+    public void StockOpenMpiProcessRefusesInitNamingEveryEmptySlotInOneLine()
     {
         using var runtime = new ReferenceRuntime();
         (string Step, int[] Rc)[] script =
@@ -102,10 +102,12 @@ public sealed class FaultMisuseTests
         AssertEndedByItself(runtime, app, 1);
         Assert.That(app.LinesStartingWith("HOST ready"), Has.One.Contains("filled=0"));
         AssertStepCodes(runtime, app, script);
-        // MPI_Init filled opal_pmix and the RML API; no sstore component exists in 4.1, so that table is the first empty one.
+        // MPI_Init filled opal_pmix and the RML API; no sstore component exists in 4.1: one line names every missing piece and where to read on.
         var refusals = app.Lines.Where(l => l.Contains("cannot bind to the Open MPI 4.1 host")).ToList();
         Assert.That(refusals, Has.Count.EqualTo(2), runtime.Transcript());
-        Assert.That(refusals, Has.All.Contains("orte_sstore.register_handle is NULL"));
+        Assert.That(refusals, Has.All.Contains("orte_sstore.register_handle, orte_sstore.get_attr, orte_sstore.set_attr and orte_sstore.sync are NULL"));
+        Assert.That(refusals, Has.All.Contains("orte_mgmt_conduit is -1"));
+        Assert.That(refusals, Has.All.Contains("README.md, \"What a host must provide\""));
         Assert.That(runtime.PeerLinesStartingWith("HELLO"), Is.Empty, "a stock process has no peer connection");
     }
 

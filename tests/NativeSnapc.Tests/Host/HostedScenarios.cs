@@ -98,18 +98,19 @@ public static unsafe class HostedScenarios
 
         Pmix->fence = &FakeFence;
         Expect(!OpenMpiHost.TryBind(out _, out error), "bound although the sstore table is empty");
-        Contains(error, "orte_sstore.register_handle is NULL: no sstore component is selected");
+        Contains(error, "orte_sstore.register_handle, orte_sstore.get_attr, orte_sstore.set_attr and orte_sstore.sync are NULL: no sstore component is selected");
+        Contains(error, "README.md, \"What a host must provide\"");
 
-        // Each sstore slot is checked, in table order.
+        // Every missing sstore slot is named, in table order.
         Sstore->register_handle = &FakeRegisterHandle;
         Expect(!OpenMpiHost.TryBind(out _, out error), "bound without get_attr");
-        Contains(error, "orte_sstore.get_attr is NULL");
+        Contains(error, "orte_sstore.get_attr, orte_sstore.set_attr and orte_sstore.sync are NULL");
         Sstore->get_attr = &FakeGetAttr;
         Expect(!OpenMpiHost.TryBind(out _, out error), "bound without set_attr");
-        Contains(error, "orte_sstore.set_attr is NULL");
+        Contains(error, "orte_sstore.set_attr and orte_sstore.sync are NULL");
         Sstore->set_attr = &FakeSetAttr;
         Expect(!OpenMpiHost.TryBind(out _, out error), "bound without sync");
-        Contains(error, "orte_sstore.sync is NULL");
+        Contains(error, "orte_sstore.sync is NULL: no sstore component is selected");
         Sstore->sync = &FakeSync;
 
         Expect(OpenMpiHost.TryBind(out var host, out error), "binding failed: " + error);

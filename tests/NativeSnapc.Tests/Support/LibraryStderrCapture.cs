@@ -6,9 +6,8 @@ namespace NativeSnapc.Tests.Support;
 
 /// <summary>
 /// What the built NativeAOT library writes to stderr, for the fixtures that call it through P/Invoke in this
-/// process (no Open MPI here, so its log goes to its own Console). That Console duplicates descriptor 2 the
-/// first time it is used and keeps the duplicate, so every fixture must point descriptor 2 at the SAME file:
-/// one capture file for the whole test run, put on descriptor 2 while a fixture holds it.
+/// process (no Open MPI here, so its log goes straight to descriptor 2). One capture file for the whole test
+/// run, put on descriptor 2 while a fixture holds it.
 /// </summary>
 internal static partial class LibraryStderrCapture
 {

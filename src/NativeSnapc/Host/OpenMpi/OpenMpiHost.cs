@@ -210,6 +210,7 @@ internal sealed unsafe partial class OpenMpiHost : IHostPort
             }
         }
 
+        NameLogLines((OrteProcInfo*)resolved["orte_process_info"]);
         var refusal = CheckObjectLayouts(resolved) ?? CheckFunctionTables(resolved);
         if (refusal is not null)
         {
@@ -271,9 +272,9 @@ internal sealed unsafe partial class OpenMpiHost : IHostPort
         var sstore = (OrteSstoreBaseModule*)resolved["orte_sstore"];
         var dss = (OpalDss*)resolved["opal_dss"];
 
-        const string noPmix = "no PMIx component is active (the process has not been through orte_init / MPI_Init)";
+        const string noPmix = "no PMIx component is active, the process has not been through orte_init or MPI_Init";
         const string noRml = "the RML API table is not filled in";
-        const string noSstore = "no sstore component is selected (stock Open MPI 4.1 never selects one: its checkpoint/restart stack is dormant)";
+        const string noSstore = "no sstore component is selected, stock Open MPI 4.1 never selects one";
         const string noDss = "the DSS table is not filled in";
         (bool IsNull, string Slot, string Reason)[] slots =
         [
@@ -288,15 +289,49 @@ internal sealed unsafe partial class OpenMpiHost : IHostPort
             (dss->load == null, "opal_dss.load", noDss),
             (dss->unload == null, "opal_dss.unload", noDss),
         ];
-        foreach (var (isNull, slot, reason) in slots)
+        // Everything that is missing, in one line: a stock Open MPI 4.1 process lacks several pieces at once.
+        var groups = new List<string>();
+        foreach (var reason in new[] { noPmix, noRml, noSstore, noDss })
         {
-            if (isNull)
+            var names = new List<string>();
+            foreach (var (isNull, slot, slotReason) in slots)
             {
-                return $"{slot} is NULL: {reason}; the coordinator needs it";
+                if (isNull && ReferenceEquals(slotReason, reason))
+                {
+                    names.Add(slot);
+                }
+            }
+            if (names.Count > 0)
+            {
+                groups.Add($"{JoinNames(names)} {(names.Count == 1 ? "is" : "are")} NULL: {reason}");
             }
         }
-        return null;
+        if (groups.Count == 0)
+        {
+            return null;
+        }
+        var noConduit = *(int*)resolved["orte_mgmt_conduit"] == -1 ? "; orte_mgmt_conduit is -1: no RML conduit" : "";
+        return $"{string.Join("; ", groups)}{noConduit}. {HostHint}";
     }
+
+    /// <summary>Lines the library writes to stderr itself carry the process name once orte_init has set it.</summary>
+    private static void NameLogLines(OrteProcInfo* processInfo)
+    {
+        const uint Invalid = uint.MaxValue; // ORTE_JOBID_INVALID, ORTE_VPID_INVALID
+        var name = processInfo->my_name;
+        if (name.jobid != Invalid && name.vpid != Invalid)
+        {
+            StandardErrorLines.ProcessName = name.ToString();
+        }
+    }
+
+    /// <summary>What to do about a process without the checkpoint/restart stack (stock Open MPI 4.1).</summary>
+    public const string HostHint =
+        "The coordinator needs Open MPI's checkpoint/restart stack, which stock Open MPI 4.1 leaves dormant: "
+        + "README.md, \"What a host must provide\", lists what to fill in";
+
+    private static string JoinNames(List<string> names) =>
+        names.Count == 1 ? names[0] : string.Join(", ", names.GetRange(0, names.Count - 1)) + " and " + names[^1];
 
     // A slot that was set at binding but is NULL now: report instead of jumping to address 0.
     private static int SlotIsNull(string slot)
