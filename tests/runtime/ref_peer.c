@@ -101,8 +101,14 @@ enum die_point { DIE_NONE, DIE_SIGNAL, DIE_OPEN, DIE_OPTIONS, DIE_RESPONSE, DIE_
 static const char *const die_names[] = {"none", "signal", "open", "options", "response", "release"};
 enum fifo_stage { STAGE_NONE, STAGE_OPTIONS, STAGE_SENTINEL, STAGE_RELEASE };
 static const char *const stage_names[] = {"none", "options", "sentinel", "release"};
-enum hnp_mode { HNP_NORMAL, HNP_SILENT, HNP_GARBAGE, HNP_TRUNCATED, HNP_LATE };
-static const char *const hnp_names[] = {"normal", "silent", "garbage", "truncated", "late"};
+/* Faults that send something else first and then the right reply: wrong = a well-formed reply for another event
+ * (a MIGRATE completion for a CHECKPOINT one and the reverse, a CHECKPOINT completion for FIN_ACK);
+ * ack-then-reply = a FIN_ACK-shaped reply (no op_state); garbage-then-reply = 16 bytes of garbage. */
+enum hnp_mode {
+    HNP_NORMAL, HNP_SILENT, HNP_GARBAGE, HNP_TRUNCATED, HNP_LATE, HNP_WRONG, HNP_ACK_THEN_REPLY, HNP_GARBAGE_THEN_REPLY
+};
+static const char *const hnp_names[] = {"normal", "silent", "garbage", "truncated", "late", "wrong",
+                                        "ack-then-reply", "garbage-then-reply"};
 enum { REPLY_FIN = 1, REPLY_CKPT = 2, REPLY_MIGRATE = 4, REPLY_ALL = 7 };
 
 static struct {
@@ -376,15 +382,16 @@ typedef struct {
 static late_reply_t late_replies[MAX_QUEUE];
 static int late_count;
 
-/* The HNP's replies on tag 25, with the --hnp faults applied unless `late` (a held-back reply now due). */
-static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_state, int op_state, bool late)
+/* The HNP's replies on tag 25, with the --hnp faults applied unless `resent` names why this one is sent
+ * without them ("late": a held-back reply now due; "wrong", "after-garbage": what those faults send). */
+static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_state, int op_state, const char *resent)
 {
     const char *kind = REPLY_FIN == which ? "FIN_ACK" : REPLY_CKPT == which ? "CKPT_DONE" : "MIGRATE_DONE";
     if (!apps[a].used || !apps[a].hello) {
         out("SEND skipped kind=%s reason=requester-gone", kind);
         return;
     }
-    bool faulty = !late && HNP_NORMAL != fault.hnp && 0 != (fault.hnp_which & which);
+    bool faulty = NULL == resent && HNP_NORMAL != fault.hnp && 0 != (fault.hnp_which & which);
     if (faulty && HNP_LATE == fault.hnp) {
         if (late_count == MAX_QUEUE) {
             out("ERROR too many late replies, %s dropped", kind);
@@ -400,7 +407,7 @@ static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_sta
         out("FAULT hnp silent kind=%s to=%u conn=%d", kind, apps[a].vpid, apps[a].conn);
         return;
     }
-    if (faulty && HNP_GARBAGE == fault.hnp) {
+    if (faulty && (HNP_GARBAGE == fault.hnp || HNP_GARBAGE_THEN_REPLY == fault.hnp)) {
         static const unsigned char garbage[] = {0xde, 0xad, 0xbe, 0xef, 0x00, 0x11, 0x22, 0x33,
                                                 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
         if (0 != send_frame(a, REF_ROLE_HNP, TAG_SNAPC_FULL, garbage, sizeof(garbage))) {
@@ -408,6 +415,22 @@ static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_sta
         }
         ++stats.replies;
         out("SEND to=%u tag=25 %s fault=garbage bytes=%zu conn=%d", apps[a].vpid, kind, sizeof(garbage), apps[a].conn);
+        if (HNP_GARBAGE_THEN_REPLY == fault.hnp) {
+            send_hnp_reply_as(a, which, op_event, with_state, op_state, "after-garbage");
+        }
+        return;
+    }
+    if (faulty && (HNP_WRONG == fault.hnp || HNP_ACK_THEN_REPLY == fault.hnp)) {
+        if (HNP_ACK_THEN_REPLY == fault.hnp) {
+            send_hnp_reply_as(a, REPLY_FIN, 3, false, 0, "ack-shaped");
+        } else if (REPLY_CKPT == which) {
+            send_hnp_reply_as(a, REPLY_MIGRATE, 6, true, 0, "wrong");
+        } else {
+            send_hnp_reply_as(a, REPLY_CKPT, 4, true, 0, "wrong");
+        }
+        out("FAULT hnp %s kind=%s to=%u conn=%d", hnp_names[fault.hnp], kind, apps[a].vpid, apps[a].conn);
+        send_hnp_reply_as(a, which, op_event, with_state, op_state,
+                          HNP_WRONG == fault.hnp ? "after-wrong" : "after-ack");
         return;
     }
     opal_buffer_t *b = new_buffer();
@@ -425,10 +448,13 @@ static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_sta
         return;
     }
     size_t len = b->bytes_used;
-    const char *note = late ? " fault=late" : "";
+    char note[32] = "";
+    if (NULL != resent) {
+        snprintf(note, sizeof(note), " fault=%s", resent);
+    }
     if (faulty && HNP_TRUNCATED == fault.hnp) {
         len = len > 7 ? 7 : len; /* the command survives, the event's value is cut */
-        note = " fault=truncated";
+        snprintf(note, sizeof(note), " fault=truncated");
     }
     if (0 != send_frame(a, REF_ROLE_HNP, TAG_SNAPC_FULL, b->base_ptr, len)) {
         OBJ_RELEASE(b);
@@ -447,7 +473,7 @@ static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_sta
 
 static void send_hnp_reply(int a, unsigned which, int op_event, bool with_state, int op_state)
 {
-    send_hnp_reply_as(a, which, op_event, with_state, op_state, false);
+    send_hnp_reply_as(a, which, op_event, with_state, op_state, NULL);
 }
 
 static void send_late_replies(void)
@@ -461,7 +487,7 @@ static void send_late_replies(void)
         }
         late_replies[i] = late_replies[--late_count];
         if (apps[r.a].used && apps[r.a].conn == r.conn) {
-            send_hnp_reply_as(r.a, r.which, r.op_event, r.with_state, r.op_state, true);
+            send_hnp_reply_as(r.a, r.which, r.op_event, r.with_state, r.op_state, "late");
         }
     }
 }
@@ -1728,7 +1754,7 @@ static bool set_fault(const char *kind, const char *arg)
             mask = 0 == strcmp(which, "fin") ? REPLY_FIN : 0 == strcmp(which, "ckpt") ? REPLY_CKPT
                    : 0 == strcmp(which, "migrate") ? REPLY_MIGRATE : 0 == strcmp(which, "all") ? REPLY_ALL : 0;
         }
-        for (int i = HNP_NORMAL; i <= HNP_LATE && 0 != mask; ++i) {
+        for (int i = HNP_NORMAL; i <= HNP_GARBAGE_THEN_REPLY && 0 != mask; ++i) {
             if (0 == strcmp(buf, hnp_names[i])) {
                 fault.hnp = (enum hnp_mode)i;
                 fault.hnp_which = mask;
@@ -1839,7 +1865,7 @@ static void run_command(const char *line)
         }
     } else if (0 == strcmp(words[0], "fault")) {
         if (n < 2 || !set_fault(words[1], n >= 3 ? words[2] : NULL)) {
-            out("ERROR usage: fault die-at <stage>[:kill|exit][@n] | hnp <silent|garbage|truncated|late|normal>"
+            out("ERROR usage: fault die-at <stage>[:kill|exit][@n] | hnp <silent|garbage|truncated|late|wrong|ack-then-reply|garbage-then-reply|normal>"
                 "[:fin|ckpt|migrate] | fifo <options|sentinel|release>:<garbage|short>[@n] | sstore noref[@n] | no-open"
                 " | clear");
             return;

@@ -247,39 +247,37 @@ internal sealed partial class AppCoordinator
         return ReceiveReply(SnapcOpEvent.FinAck, out _);
     }
 
-    /// <summary>Receives the HNP's reply to our last request (tag 25), within the reply bound; anything but that reply is an error.</summary>
+    /// <summary>
+    /// Receives the HNP's reply to our last request (tag 25), within the reply bound; anything but that reply
+    /// is an error. Whenever the wait ends without the reply — nothing came, or what came cannot be unpacked or
+    /// answers something else — the reply may still come, and is owed: the next request drains it first.
+    /// </summary>
     private int ReceiveReply(SnapcOpEvent expected, out SnapcRequestOpReply? reply)
     {
         reply = null;
-        var clock = Stopwatch.StartNew();
-        while (true)
+        var status = _host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, _settings.ReplyTimeout, out var payload);
+        if (status != OpalStatus.Success)
         {
-            var left = _settings.ReplyTimeout - clock.Elapsed;
-            var status = _host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, left > TimeSpan.Zero ? left : TimeSpan.Zero, out var payload);
-            if (status != OpalStatus.Success)
-            {
-                Log.Error($"App) Error: no reply to {expected} from the HNP within {_settings.ReplyTimeout.TotalSeconds:F0} s ({status})");
-                if (expected is SnapcOpEvent.Checkpoint or SnapcOpEvent.Migrate)
-                {
-                    _owedHnpReplies++;
-                }
-                return status;
-            }
-            status = expected == SnapcOpEvent.FinAck
-                ? SnapcMessages.ParseFinAck(payload, _host.BufferType, out reply)
-                : SnapcMessages.ParseRequestOpDone(payload, _host.BufferType, out reply);
-            if (status != OpalStatus.Success)
-            {
-                Log.Error($"App) Error: the HNP's reply cannot be unpacked ({status})");
-                return status;
-            }
-            if (reply!.Command != SnapcCommand.FullRequestOp || reply.Event != expected)
-            {
-                Log.Error($"App) Error: expected the reply to {expected} (cmd 8, event {(int)expected}), got cmd {reply.Command}, event {(int)reply.Event}");
-                return OpalStatus.UnpackFailure;
-            }
-            return OpalStatus.Success;
+            Log.Error($"App) Error: no reply to {expected} from the HNP within {_settings.ReplyTimeout.TotalSeconds:F0} s ({status})");
+            _owedHnpReplies++;
+            return status;
         }
+        status = expected == SnapcOpEvent.FinAck
+            ? SnapcMessages.ParseFinAck(payload, _host.BufferType, out reply)
+            : SnapcMessages.ParseRequestOpDone(payload, _host.BufferType, out reply);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error($"App) Error: the HNP's reply cannot be unpacked ({status})");
+            _owedHnpReplies++;
+            return status;
+        }
+        if (reply!.Command != SnapcCommand.FullRequestOp || reply.Event != expected)
+        {
+            Log.Error($"App) Error: expected the reply to {expected} (cmd 8, event {(int)expected}), got cmd {reply.Command}, event {(int)reply.Event}");
+            _owedHnpReplies++;
+            return OpalStatus.UnpackFailure;
+        }
+        return OpalStatus.Success;
     }
 
     /// <summary>

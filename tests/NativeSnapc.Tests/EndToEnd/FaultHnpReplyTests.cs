@@ -97,6 +97,48 @@ public sealed class FaultHnpReplyTests
         Assert.That(steps[4].Rc, Is.EqualTo(OpalStatus.Success), runtime.Transcript());
     }
 
+    /// <summary>
+    /// Every way a request can stop waiting leaves the real reply owed: when it follows, the next request must
+    /// not take it for its own. Wrong command or event: a MIGRATE completion where the CHECKPOINT one was due,
+    /// then the right one. Unpack errors: a FIN_ACK-shaped reply (no op_state), or 16 bytes of garbage, then the
+    /// right one. (A timeout: the test above.)
+    /// </summary>
+    [TestCase("wrong", "after-wrong")]
+    [TestCase("ack-then-reply", "after-ack")]
+    [TestCase("garbage-then-reply", "after-garbage")]
+    public void AReplyThatFollowsARejectedOneIsNotTakenForTheNextRequests(string mode, string rightReplyNote)
+    {
+        using var runtime = new ReferenceRuntime(["--hnp", $"{mode}:ckpt", "--on", "done=fault clear"],
+            environment: Timeouts(handshake: 10, release: 10, reply: 20));
+        var app = runtime.RunApp(["init", "request:checkpoint", "finalize"], bound: TimeSpan.FromSeconds(60));
+
+        AssertEndedByItself(runtime, app, 1);
+        var steps = app.StepsOf(0);
+        Assert.That(steps[1].Rc, mode == "wrong" ? Is.EqualTo(OpalStatus.UnpackFailure) : Is.AnyOf(UnpackErrors), runtime.Transcript());
+        var replies = runtime.PeerLinesStartingWith("SEND to=0 tag=25");
+        Assert.That(replies, Has.Some.Contains("CKPT_DONE").And.Contain($"fault={rightReplyNote}"),
+            "the right completion was sent after the rejected one\n" + runtime.Transcript());
+        // The completion that came after the rejected reply is drained, and finalize gets its own FIN_ACK.
+        Assert.That(steps[2].Rc, Is.EqualTo(OpalStatus.Success), runtime.Transcript());
+        AssertNoPipeFilesLeft(runtime);
+    }
+
+    [Test]
+    public void AfterAWrongKindOfReplyTheNextCheckpointGetsItsOwnCompletion()
+    {
+        using var runtime = new ReferenceRuntime(["--hnp", "wrong:ckpt", "--on", "done=fault clear"],
+            environment: Timeouts(handshake: 10, release: 10, reply: 20));
+        var app = runtime.RunApp(TwoCheckpointsAndFinalize, bound: TimeSpan.FromSeconds(60));
+
+        AssertEndedByItself(runtime, app, 1);
+        var steps = app.StepsOf(0);
+        Assert.That(steps[1].Rc, Is.EqualTo(OpalStatus.UnpackFailure), runtime.Transcript());
+        Assert.That(app.Lines, Has.Some.Contains("expected the reply to Checkpoint (cmd 8, event 4), got cmd 8, event 6"));
+        Assert.That(steps[2].Rc, Is.EqualTo(OpalStatus.Success), runtime.Transcript());
+        Assert.That(steps[2]["seq"], Is.EqualTo("1"));
+        Assert.That(steps[3].Rc, Is.EqualTo(OpalStatus.Success), runtime.Transcript());
+    }
+
     [Test]
     public void AfterALocalFailureTheNextRequestAndFinalizeGetTheirOwnReplies()
     {
