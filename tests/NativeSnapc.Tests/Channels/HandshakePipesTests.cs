@@ -408,6 +408,38 @@ public sealed class HandshakePipesTests
         AssertGone(pipes.ReadPath);
     }
 
+    /// <summary>
+    /// The FIFO names are predictable and the directory may be shared: a FIFO made by another user, or one that
+    /// lets others in (0666), could be held open by someone who then feeds the options or reads the handle. It is
+    /// refused, nothing of it is opened or removed, and nothing else is left behind.
+    /// </summary>
+    [TestCase(true, 65534u, FilePermissions.S_IRUSR | FilePermissions.S_IWUSR, "of user 65534")]
+    [TestCase(false, 65534u, FilePermissions.S_IRUSR | FilePermissions.S_IWUSR, "of user 65534")]
+    [TestCase(true, 0u, (FilePermissions)0x1b6, "mode 0666")]
+    [TestCase(false, 0u, (FilePermissions)0x1b6, "mode 0666")]
+    [TestCase(true, 0u, (FilePermissions)0x1b4, "mode 0664")]
+    public void A_fifo_of_another_user_or_open_to_others_is_Refused_and_left_untouched(bool atReadPath, uint owner, FilePermissions mode, string named)
+    {
+        Assume.That(Syscall.geteuid(), Is.EqualTo(0u), "making a FIFO of another user needs root");
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        var planted = atReadPath ? pipes.ReadPath : pipes.WritePath;
+        MakeFifo(planted);
+        Assert.That(Syscall.chown(planted, owner, owner), Is.EqualTo(0), $"chown: {Stdlib.GetLastError()}");
+        Assert.That(Syscall.chmod(planted, mode), Is.EqualTo(0), $"chmod: {Stdlib.GetLastError()}");
+        var inode = InodeOf(planted);
+
+        var opened = pipes.Open(TimeSpan.FromSeconds(2));
+
+        Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.Refused), opened.ToString);
+        Assert.That(opened.Detail, Does.Contain(planted).And.Contain(named).And.Contain("left untouched"));
+        Assert.That(TypeAt(planted), Is.EqualTo(FilePermissions.S_IFIFO));
+        Assert.That(InodeOf(planted), Is.EqualTo(inode), "the planted FIFO was replaced");
+        Assert.That(Syscall.stat(planted, out var status), Is.EqualTo(0));
+        Assert.That((status.st_uid, status.st_mode & (FilePermissions)0xfff), Is.EqualTo((owner, mode)), "the planted FIFO was changed");
+        AssertGone(atReadPath ? pipes.WritePath : pipes.ReadPath);
+    }
+
     [Test]
     public void Stale_fifos_are_reused_not_recreated_and_removed_at_the_end()
     {

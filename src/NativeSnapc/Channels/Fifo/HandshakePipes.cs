@@ -17,8 +17,9 @@ internal sealed class HandshakePipeFactory : IHandshakePipeFactory
 /// The application side of one checkpoint's FIFO pair, wire-identical to <c>snapc_full_app_notify_reopen_files</c>
 /// and the handshake reads and writes of snapc_full_app.c, without its defects (PROTOCOL.md §9 items 2, 3, 7):
 /// <list type="bullet">
-/// <item>mkfifo is judged by errno: an existing path is reused only if it is a FIFO (never through a symbolic
-/// link); anything else there is <see cref="ChannelFailure.Refused"/> and left alone;</item>
+/// <item>mkfifo is judged by errno: an existing path is reused only if it is a FIFO of this process's user that
+/// grants nothing beyond 0660 (never through a symbolic link); anything else there is
+/// <see cref="ChannelFailure.Refused"/> and left alone;</item>
 /// <item>both descriptors are non-blocking and every wait is a poll with a bound;</item>
 /// <item>the read FIFO is opened O_RDWR as in the original (the local coordinator's O_WRONLY open needs a
 /// reader), so reading it never sees end-of-file; the local coordinator's death is seen instead as
@@ -196,6 +197,11 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             var type = Libc.FileType(status);
             if (type == Libc.S_IFIFO)
             {
+                var foreign = RefuseForeignFifo(path, status);
+                if (!foreign.Ok)
+                {
+                    return foreign;
+                }
                 Log.Verbose(10, $"App) notify_reopen_files: mkfifo failed because file ({path}) already exists, attempting to use this pipe.");
                 return ChannelResult.Success;
             }
@@ -216,7 +222,10 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         return VerifyFifo(path, fd);
     }
 
-    /// <summary>What was opened must be a FIFO: the path could have been replaced after mkfifo or lstat looked at it.</summary>
+    /// <summary>
+    /// What was opened must be one of our FIFOs: the path could have been replaced after mkfifo or lstat looked
+    /// at it.
+    /// </summary>
     private static ChannelResult VerifyFifo(NativePath path, int fd)
     {
         var error = Libc.FStat(fd, out var status);
@@ -226,8 +235,31 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         }
         var type = Libc.FileType(status);
         return type == Libc.S_IFIFO
-            ? ChannelResult.Success
+            ? RefuseForeignFifo(path, status)
             : ChannelResult.Fail(ChannelFailure.Refused, $"{path} was replaced by {DescribeFileType(type)} while it was being opened; it is left untouched");
+    }
+
+    /// <summary>
+    /// The names are predictable and the directory may be shared (/tmp by default): a FIFO someone else made and
+    /// holds open could feed this process the options (term) or read its handle. Only a FIFO of this process's
+    /// user that grants nothing beyond the original's 0660 is used — or removed.
+    /// </summary>
+    private static ChannelResult RefuseForeignFifo(NativePath path, in Libc.Stat status)
+    {
+        const uint PermissionBits = 0xfff; // 07777: permissions, setuid, setgid, sticky
+        var owner = Libc.GetEUid();
+        var mode = status.st_mode & PermissionBits;
+        if (status.st_uid != owner)
+        {
+            return ChannelResult.Fail(ChannelFailure.Refused,
+                $"{path} is a FIFO of user {status.st_uid}, not of this process's user {owner}: refusing a FIFO someone else made; it is left untouched");
+        }
+        if ((mode & ~FifoMode) != 0)
+        {
+            return ChannelResult.Fail(ChannelFailure.Refused,
+                $"{path} is a FIFO with mode 0{Convert.ToString(mode, 8)}, which grants more than 0660: refusing a FIFO others may use; it is left untouched");
+        }
+        return ChannelResult.Success;
     }
 
     private static ChannelResult OpenFailure(NativePath path, ErrorInfo error) => error.RawErrno == Libc.ELOOP
@@ -424,7 +456,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             Log.Error($"App) Error: cannot examine {path} before removing it: {examined}");
             return;
         }
-        if (Libc.FileType(status) != Libc.S_IFIFO)
+        if (Libc.FileType(status) != Libc.S_IFIFO || !RefuseForeignFifo(path, status).Ok)
         {
             return;
         }

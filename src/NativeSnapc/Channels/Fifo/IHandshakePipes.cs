@@ -18,7 +18,8 @@ internal interface IHandshakePipes : IDisposable
     string WritePath { get; }
 
     /// <summary>
-    /// Creates both FIFOs (mode 0660; an existing path is reused only if it is a FIFO), opens the read
+    /// Creates both FIFOs (mode 0660; an existing path is reused only if it is a FIFO of this user granting
+    /// nothing beyond 0660), opens the read
     /// FIFO, then waits up to <paramref name="bound"/> for the local coordinator to open the write FIFO
     /// (the rendezvous of PROTOCOL.md §1.4). After the rendezvous the names are removed at once (the
     /// descriptors stay open on both sides), so a process killed later leaves no FIFO behind. On failure
@@ -32,7 +33,7 @@ internal interface IHandshakePipes : IDisposable
     /// <summary>Writes exactly one int, waiting at most <paramref name="bound"/> for room.</summary>
     ChannelResult WriteInt32(int value, TimeSpan bound);
 
-    /// <summary>Closes both descriptors and removes both FIFO files; never removes anything that is not a FIFO. Idempotent.</summary>
+    /// <summary>Closes both descriptors and removes both FIFO files; never removes anything but a FIFO of this user granting nothing beyond 0660. Idempotent.</summary>
     void CloseAndRemove();
 }
 
