@@ -241,6 +241,7 @@
     X(NSNAPC_OPAL_SUCCESS, OPAL_SUCCESS)                                                               \
     X(NSNAPC_OPAL_ERROR, OPAL_ERROR)                                                                   \
     X(NSNAPC_OPAL_ERR_OUT_OF_RESOURCE, OPAL_ERR_OUT_OF_RESOURCE)                                       \
+    X(NSNAPC_OPAL_ERR_RESOURCE_BUSY, OPAL_ERR_RESOURCE_BUSY)                                           \
     X(NSNAPC_OPAL_ERR_BAD_PARAM, OPAL_ERR_BAD_PARAM)                                                   \
     X(NSNAPC_OPAL_ERR_NOT_IMPLEMENTED, OPAL_ERR_NOT_IMPLEMENTED)                                       \
     X(NSNAPC_OPAL_ERR_NOT_SUPPORTED, OPAL_ERR_NOT_SUPPORTED)                                           \
@@ -248,6 +249,7 @@
     X(NSNAPC_OPAL_ERR_NOT_FOUND, OPAL_ERR_NOT_FOUND)                                                   \
     X(NSNAPC_OPAL_EXISTS, OPAL_EXISTS)                                                                 \
     X(NSNAPC_OPAL_ERR_TIMEOUT, OPAL_ERR_TIMEOUT)                                                       \
+    X(NSNAPC_OPAL_ERR_FILE_OPEN_FAILURE, OPAL_ERR_FILE_OPEN_FAILURE)                                   \
     X(NSNAPC_OPAL_ERR_PACK_MISMATCH, OPAL_ERR_PACK_MISMATCH)                                           \
     X(NSNAPC_OPAL_ERR_PACK_FAILURE, OPAL_ERR_PACK_FAILURE)                                             \
     X(NSNAPC_OPAL_ERR_UNPACK_FAILURE, OPAL_ERR_UNPACK_FAILURE)                                         \
@@ -257,6 +259,8 @@
     X(NSNAPC_OPAL_ERR_UNKNOWN_DATA_TYPE, OPAL_ERR_UNKNOWN_DATA_TYPE)                                   \
     X(NSNAPC_OPAL_ERR_BUFFER, OPAL_ERR_BUFFER)                                                         \
     X(NSNAPC_OPAL_ERR_SILENT, OPAL_ERR_SILENT)                                                         \
+    X(NSNAPC_OPAL_ERR_NOT_INITIALIZED, OPAL_ERR_NOT_INITIALIZED)                                       \
+    X(NSNAPC_OPAL_ERR_CONNECTION_FAILED, OPAL_ERR_CONNECTION_FAILED)                                   \
     X(NSNAPC_ORTE_SUCCESS, ORTE_SUCCESS)                                                               \
     X(NSNAPC_ORTE_ERROR, ORTE_ERROR)                                                                   \
     X(NSNAPC_ORTE_ERR_OUT_OF_RESOURCE, ORTE_ERR_OUT_OF_RESOURCE)                                       \
@@ -276,6 +280,10 @@
     X(NSNAPC_ORTE_ERR_UNKNOWN_DATA_TYPE, ORTE_ERR_UNKNOWN_DATA_TYPE)                                   \
     X(NSNAPC_ORTE_ERR_BUFFER, ORTE_ERR_BUFFER)                                                         \
     X(NSNAPC_ORTE_ERR_SILENT, ORTE_ERR_SILENT)                                                         \
+    X(NSNAPC_ORTE_ERR_RESOURCE_BUSY, ORTE_ERR_RESOURCE_BUSY)                                           \
+    X(NSNAPC_ORTE_ERR_FILE_OPEN_FAILURE, ORTE_ERR_FILE_OPEN_FAILURE)                                   \
+    X(NSNAPC_ORTE_ERR_NOT_INITIALIZED, ORTE_ERR_NOT_INITIALIZED)                                       \
+    X(NSNAPC_ORTE_ERR_CONNECTION_FAILED, ORTE_ERR_CONNECTION_FAILED)                                   \
     X(NSNAPC_ORTE_ERR_ADDRESSEE_UNKNOWN, ORTE_ERR_ADDRESSEE_UNKNOWN)                                   \
     X(NSNAPC_ORTE_ERR_NO_PATH_TO_TARGET, ORTE_ERR_NO_PATH_TO_TARGET)                                   \
     /* mca.h */                                                                                        \

@@ -79,6 +79,24 @@ public sealed class ConstantTests
         Assert.That(mismatches, Is.Empty, () => "string constants differ from C:\n" + string.Join("\n", mismatches));
     }
 
+    /// <summary>
+    /// A C caller must be able to name every status code an export returns: each one the library defines has its
+    /// NSNAPC_ spelling in include/native_snapc/opal.h, whose values the layout test checks against Open MPI's.
+    /// </summary>
+    [Test]
+    public void Every_status_code_the_library_returns_is_in_the_public_header()
+    {
+        var header = System.IO.File.ReadAllText(System.IO.Path.Combine(TestEnvironment.IncludeDir, "native_snapc", "opal.h"));
+        var codes = typeof(NativeSnapc.Abi.OpalStatus)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(f => f.GetCustomAttributes(typeof(NativeSnapc.Abi.NativeNameAttribute), false).Cast<NativeSnapc.Abi.NativeNameAttribute>().Single().Name)
+            .ToList();
+        Assert.That(codes, Has.Member("OPAL_ERR_NOT_INITIALIZED"));
+        var missing = codes.Where(c => !header.Contains($" NSNAPC_{c} = ", StringComparison.Ordinal)
+                                       || !header.Contains($" NSNAPC_{c.Replace("OPAL_", "ORTE_", StringComparison.Ordinal)} = ", StringComparison.Ordinal));
+        Assert.That(missing, Is.Empty, "status codes without an NSNAPC_OPAL_/NSNAPC_ORTE_ spelling in opal.h");
+    }
+
     /// <summary>A C expression format ({0} = the C name) that is true when the name has the value, or null.</summary>
     private static string? IntegerLiteral(object value)
     {
