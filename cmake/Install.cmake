@@ -15,20 +15,21 @@ install(FILES "${NATIVE_SNAPC_POSIX_HELPER}"
     DESTINATION "${CMAKE_INSTALL_LIBDIR}"
     PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 
-# Links: the SONAME, the development name, and the names the MCA loader looks for.
+# Links: the SONAME, the development name, and the names the MCA loader looks for. They are made in the
+# build tree and installed as links (install(FILES) keeps a symbolic link a link), so install_manifest.txt
+# lists them and an uninstall removes them.
 file(RELATIVE_PATH _component_to_libdir
     "/${NATIVE_SNAPC_MCA_COMPONENT_DIR}" "/${CMAKE_INSTALL_LIBDIR}/${NATIVE_SNAPC_SONAME}")
-install(CODE "
-    set(_libdir \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}\")
-    set(_mcadir \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${NATIVE_SNAPC_MCA_COMPONENT_DIR}\")
-    file(MAKE_DIRECTORY \"\${_mcadir}\")
-    file(CREATE_LINK \"${_real_name}\" \"\${_libdir}/${NATIVE_SNAPC_SONAME}\" SYMBOLIC)
-    file(CREATE_LINK \"${NATIVE_SNAPC_SONAME}\" \"\${_libdir}/libnative_snapc.so\" SYMBOLIC)
-    foreach(_component mca_snapc_full.so mca_crs_self.so)
-        file(CREATE_LINK \"${_component_to_libdir}\" \"\${_mcadir}/\${_component}\" SYMBOLIC)
-        message(STATUS \"Installing: \${_mcadir}/\${_component} -> ${_component_to_libdir}\")
-    endforeach()
-")
+set(_links "${PROJECT_BINARY_DIR}/install-links")
+file(MAKE_DIRECTORY "${_links}/lib" "${_links}/mca")
+file(CREATE_LINK "${_real_name}" "${_links}/lib/${NATIVE_SNAPC_SONAME}" SYMBOLIC)
+file(CREATE_LINK "${NATIVE_SNAPC_SONAME}" "${_links}/lib/libnative_snapc.so" SYMBOLIC)
+install(FILES "${_links}/lib/${NATIVE_SNAPC_SONAME}" "${_links}/lib/libnative_snapc.so"
+    DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+foreach(_component mca_snapc_full.so mca_crs_self.so)
+    file(CREATE_LINK "${_component_to_libdir}" "${_links}/mca/${_component}" SYMBOLIC)
+    install(FILES "${_links}/mca/${_component}" DESTINATION "${NATIVE_SNAPC_MCA_COMPONENT_DIR}")
+endforeach()
 
 install(DIRECTORY include/native_snapc DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
