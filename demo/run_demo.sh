@@ -137,7 +137,7 @@ while kill -0 "$job_pid" 2>/dev/null; do
         ckpt2_iteration=${ckpt_iteration[2]:-}
         if [ -n "$ckpt2_iteration" ] && [ "$last_progress" -ge $(( ckpt2_iteration + iterations / 10 )) ]; then
             pids=$(sed -n 's/^HELLO .* pid=\([0-9]*\).*/\1/p' peer1.log | paste -sd' ')
-            say "      killing the job: SIGKILL to every rank (pids $pids) at iteration ~$last_progress"
+            say "      killing the job: SIGKILL to every rank (pids $pids), past iteration $last_progress (the last progress line seen)"
             kill -KILL $pids 2>/dev/null
             killed_by_us=$last_progress
         fi
@@ -203,7 +203,7 @@ for n in 1 2 3 4 5 6 7 8 9; do
 done
 echo "  checkpoints taken:   $taken finished"
 if [ "$kill_spec" = external ]; then
-    echo "  kill:                SIGKILL to every rank from outside at iteration ~$killed_by_us"
+    echo "  kill:                SIGKILL to every rank from outside, past iteration $killed_by_us (the last progress line seen)"
 else
     echo "  kill:                $(grep -h '^KILLED' run1.out | head -n 1)"
 fi
