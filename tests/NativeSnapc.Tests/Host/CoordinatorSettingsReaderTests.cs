@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Host.OpenMpi;
+using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Host;
@@ -121,16 +122,21 @@ public sealed class CoordinatorSettingsReaderTests
         Assert.That(_logged, Has.Count.EqualTo(1).And.Some.Contains("snapc_full_skip_app").And.Some.Contains("not a boolean"));
     }
 
+    /// <summary>
+    /// From the process's live (libc) environment, as the CRS reads its variables: a host that sets OMPI_MCA_*
+    /// after the library started is seen, and both components agree.
+    /// </summary>
     [Test]
     public void Without_a_host_the_settings_come_from_OMPI_MCA_environment_variables()
     {
         var names = new[] { "OMPI_MCA_snapc_full_verbose", "OMPI_MCA_snapc_full_handshake_timeout", "OMPI_MCA_snapc_full_term_timeout" };
-        var saved = Array.ConvertAll(names, Environment.GetEnvironmentVariable);
+        var saved = Array.ConvertAll(names, NativeEnvironment.Get);
         try
         {
-            Environment.SetEnvironmentVariable(names[0], "15");
-            Environment.SetEnvironmentVariable(names[1], "7");
-            Environment.SetEnvironmentVariable(names[2], "never");
+            NativeEnvironment.Set(names[0], "15");
+            NativeEnvironment.Set(names[1], "7");
+            NativeEnvironment.Set(names[2], "never");
+            Assert.That(Environment.GetEnvironmentVariable(names[1]), Is.Not.EqualTo("7"), "precondition: the managed copy does not see setenv");
             var settings = CoordinatorSettingsReader.ReadFromEnvironment();
             Assert.That(settings.Verbose, Is.EqualTo(15));
             Assert.That(Log.Verbosity, Is.EqualTo(15));
@@ -142,7 +148,7 @@ public sealed class CoordinatorSettingsReaderTests
         {
             for (var i = 0; i < names.Length; i++)
             {
-                Environment.SetEnvironmentVariable(names[i], saved[i]);
+                NativeEnvironment.Set(names[i], saved[i]);
             }
         }
     }

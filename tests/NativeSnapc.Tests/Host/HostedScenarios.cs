@@ -10,6 +10,7 @@ using NativeSnapc.Channels.Dss;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Host.OpenMpi;
+using NativeSnapc.Tests.Support;
 
 namespace NativeSnapc.Tests.Host;
 
@@ -137,7 +138,7 @@ public static unsafe class HostedScenarios
 
         // Not initialised, so no MCA variable is registered: settings come from the environment, and looking
         // them up must not touch the uninitialised variable system (mca_base_var_find would divide by zero).
-        Environment.SetEnvironmentVariable("OMPI_MCA_snapc_full_reply_timeout", "21");
+        NativeEnvironment.Set("OMPI_MCA_snapc_full_reply_timeout", "21");
         Equal("21", host.LookupSetting(CoordinatorSettingsReader.ReplyTimeout), "setting from the environment");
         Equal(TimeSpan.FromSeconds(21), host.ReadSettings().ReplyTimeout, "reply timeout");
     }

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Interop;
 
 namespace NativeSnapc.Host.OpenMpi;
 
@@ -30,8 +31,11 @@ internal static class CoordinatorSettingsReader
     /// <summary>The environment variable Open MPI reads for a variable, e.g. <c>OMPI_MCA_snapc_full_verbose</c>.</summary>
     public static string EnvironmentName(string variable) => "OMPI_MCA_" + FullName(variable);
 
-    /// <summary>The raw environment value of a variable (no host needed).</summary>
-    public static string? FromEnvironment(string variable) => Environment.GetEnvironmentVariable(EnvironmentName(variable));
+    /// <summary>
+    /// The raw environment value of a variable (no host needed), from the process's live environment (libc's,
+    /// as the CRS reads its own): a host that sets OMPI_MCA_* after the library started is seen.
+    /// </summary>
+    public static string? FromEnvironment(string variable) => Libc.Getenv(EnvironmentName(variable));
 
     /// <param name="lookup">Raw text of a variable given its short name (<see cref="Verbose"/>, ...), or null when unset.</param>
     public static CoordinatorSettings Read(Func<string, string?> lookup)
