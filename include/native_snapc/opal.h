@@ -4,7 +4,7 @@
  * buffers, and status codes.
  *
  * Layouts are those of a release build of Open MPI 4.1 (OPAL_ENABLE_DEBUG=0, as Debian ships it);
- * a debug build has a 40-byte object header and different offsets everywhere (spec/ABI.md §1.16).
+ * a debug build has a 40-byte object header and different offsets everywhere (docs/abi.md#debug-builds).
  * Names carry the nsnapc_/NSNAPC_ prefix so that this header can share a translation unit with
  * the real Open MPI headers; field names are Open MPI's.
  */

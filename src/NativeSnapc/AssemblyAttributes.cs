@@ -1,4 +1,4 @@
 using System.Runtime.CompilerServices;
 
-// The C boundary is blittable-only: no marshalling stubs, no delegates (spec/INTEROP.md lesson 1).
+// The C boundary is blittable-only: no marshalling stubs, no delegates (docs/abi.md#the-c-boundary).
 [assembly: DisableRuntimeMarshalling]

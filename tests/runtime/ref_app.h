@@ -1,8 +1,8 @@
 /*
  * ref_app: the parts of the reference runtime that live inside the MPI application process. The
  * real Open MPI 4.1 libraries do everything they do in a stock process; these files fill only the
- * dormant parts (ABI.md §8): the RML transport (ref_app_rml.c), sstore/central's application side
- * (ref_app_sstore.c), a CRS and the coordination callback chain (ref_app_crs.c).
+ * dormant parts (docs/abi.md#what-stock-open-mpi-leaves-dormant): the RML transport (ref_app_rml.c), sstore/central's
+ * application side (ref_app_sstore.c), a CRS and the coordination callback chain (ref_app_crs.c).
  */
 #ifndef NSNAPC_REF_APP_H
 #define NSNAPC_REF_APP_H
@@ -18,7 +18,7 @@
 #include "orte/mca/rml/rml.h"
 #include "orte/runtime/orte_globals.h"
 
-/* RML tags and command values used by the test host (orte/mca/rml/rml_types.h, PROTOCOL.md §0). */
+/* RML tags and command values used by the test host (orte/mca/rml/rml_types.h, docs/abi.md#constants). */
 #define REF_TAG_SNAPC 24u
 #define REF_TAG_SNAPC_FULL 25u
 #define REF_TAG_SSTORE_INTERNAL 44u

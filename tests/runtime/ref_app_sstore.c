@@ -1,6 +1,6 @@
 /*
  * A double of sstore/central's APPLICATION side (orte/mca/sstore/central/sstore_central_app.c;
- * PROTOCOL.md §5.1-5.3) in the orte_sstore slots, talking to ref_peer (the daemon side) over the
+ * docs/protocol.md#sstore) in the orte_sstore slots, talking to ref_peer (the daemon side) over the
  * transport on ORTE_RML_TAG_SSTORE_INTERNAL (44), with messages packed by the real opal_dss.
  *
  * Deliberate differences from central, all toward "fail, don't hang or crash": the PULL reply wait is

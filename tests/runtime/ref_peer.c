@@ -1,11 +1,13 @@
 /*
  * ref_peer: ONE process that plays, for every connected ref_app, the three Open MPI roles around the
  * application coordinator:
- *  - the local coordinator inside the orted (snapc_full_local.c; PROTOCOL.md §2, §2.5): signal, FIFO
- *    handshake, final states, release, LOCAL_FINISH / LOCAL_UPDATE on tag 24;
- *  - the HNP's request-op handling (snapc_full_global.c; §4.3): INIT, FIN -> FIN_ACK, CHECKPOINT ->
- *    completion, MIGRATE -> release, RESTART and QUIESCE_* without reply, on tag 25;
- *  - sstore/central's daemon side (sstore_central_local.c; §5.2): PULL -> reply, PUSH recorded, tag 44.
+ *  - the local coordinator inside the orted (snapc_full_local.c; docs/protocol.md#handshake): signal,
+ *    FIFO handshake, final states, release, LOCAL_FINISH / LOCAL_UPDATE on tag 24;
+ *  - the HNP's request-op handling (snapc_full_global.c; docs/protocol.md#replies-from-the-hnp): INIT,
+ *    FIN -> FIN_ACK, CHECKPOINT -> completion, MIGRATE -> release, RESTART and QUIESCE_* without reply,
+ *    on tag 25;
+ *  - sstore/central's daemon side (sstore_central_local.c; docs/protocol.md#central-store-daemon-side):
+ *    PULL -> reply, PUSH recorded, tag 44.
  * Every message is decoded with the REAL opal_dss (opal_init_util, opal_dss.load/unpack) and every
  * reply packed with it. One line per message and per handshake step on stdout; a SUMMARY line at exit.
  * Control: stdin lines and --on actions; fault injection: --die-at, --hnp, --fifo-fault, --sstore-fault,
@@ -47,7 +49,7 @@
 #include "ref_frame.h"
 #include "ref_text.h"
 
-/* ---- protocol constants (PROTOCOL.md §0, ABI.md §5) ------------------------------------------- */
+/* ---- protocol constants (docs/abi.md#constants) ----------------------------------------------- */
 
 #define TAG_SNAPC 24u
 #define TAG_SNAPC_FULL 25u
@@ -835,9 +837,9 @@ static int process_holds(pid_t pid, int fd)
 
 /* Pass 3: one process at a time, both files must exist, then A O_WRONLY and B O_RDONLY. The opens are
  * non-blocking to keep every wait bounded, so the rendezvous is completed by hand: the real daemon's
- * open(B, O_RDONLY) returns only once the app has opened B for writing (PROTOCOL.md §1.4), and only then
- * does Pass 3 move on. Without that, a peer dying "after the open" could be gone before the app ever
- * saw a reader on B. */
+ * open(B, O_RDONLY) returns only once the app has opened B for writing
+ * (docs/protocol.md#rendezvous-and-blocking), and only then does Pass 3 move on. Without that, a peer
+ * dying "after the open" could be gone before the app ever saw a reader on B. */
 static void advance_open(void)
 {
     while (ck.cursor < ck.nparts) {
@@ -2038,7 +2040,7 @@ int main(int argc, char **argv)
     signal(SIGALRM, watchdog_handler);
     alarm((unsigned)cfg.timeout_s);
 
-    /* The real opal_dss, initialised the normal way for a non-MPI tool (ABI.md §6.1). */
+    /* The real opal_dss, initialised the normal way for a non-MPI tool (docs/dss.md#initialising-dss). */
     if (OPAL_SUCCESS != opal_init_util(&argc, &argv)) {
         fprintf(stderr, "ref_peer: opal_init_util failed\n");
         return 2;

@@ -17,7 +17,7 @@ internal enum SnapcOpEvent
 
 /// <summary>
 /// Command bytes: <c>orte_snapc_cmd_flag_t</c> (orte/mca/snapc/base/base.h) and the component-private
-/// <c>orte_snapc_full_cmd_flag_t</c> (snapc_full.h at v4.1.4, not installed; value from spec/ABI.md §5.4).
+/// <c>orte_snapc_full_cmd_flag_t</c> (snapc_full.h at v4.1.4, not installed; value in docs/abi.md#constants).
 /// </summary>
 internal static class SnapcCommand
 {

@@ -7,7 +7,7 @@ namespace NativeSnapc.Coordinator;
 
 /// <summary>
 /// One checkpoint attempt, as the host's <c>opal_cr_test_if_checkpoint_ready</c> drives it through the
-/// notify callback (snapc_full_app_notify_response and its stages, PROTOCOL.md §2).
+/// notify callback (snapc_full_app_notify_response and its stages, docs/protocol.md#handshake).
 /// </summary>
 internal sealed partial class AppCoordinator
 {

@@ -4,7 +4,8 @@ using NativeSnapc.Diagnostics;
 
 namespace NativeSnapc.Coordinator;
 
-/// <summary>app_coord_request_op (PROTOCOL.md §6): the operations the MPI extension functions request.</summary>
+/// <summary>app_coord_request_op (docs/protocol.md#request-operations): the operations the MPI extension functions
+/// request.</summary>
 internal sealed partial class AppCoordinator
 {
     /// <summary>A tighter bound than any sane job needs, so a garbage <c>mig_num</c> cannot become a huge message.</summary>

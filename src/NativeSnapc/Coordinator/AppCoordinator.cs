@@ -15,7 +15,7 @@ namespace NativeSnapc.Coordinator;
 /// finalize with the fence and INIT / FIN / FIN_ACK, the checkpoint driven by the host's notify callback
 /// (stages 1–3 and the FIFO handshake with the local coordinator), <c>app_coord_ft_event</c> and
 /// <c>app_coord_request_op</c>. Behaviour and every byte on the wire follow the original; its defects
-/// (spec/PROTOCOL.md §9) are fixed as listed in README.md, "Differences from the original".
+/// (docs/protocol.md#defects) are fixed as listed in README.md, "Differences from the original".
 ///
 /// It talks to the MPI runtime only through <see cref="IHostPort"/> and to the outside world only through
 /// the channels, so it carries no P/Invoke and can be tested with fakes. Like the original it is one

@@ -12,7 +12,7 @@ internal readonly record struct SelfQueryResult(int Status, int Priority, bool A
 internal readonly record struct SelfCheckpointResult(int Status, OpalCrsState State);
 
 /// <summary>
-/// The CRS "self" checkpointer (opal/mca/crs/self at v4.1.4, spec/PROTOCOL.md §8.3): the application saves and
+/// The CRS "self" checkpointer (opal/mca/crs/self at v4.1.4, docs/crs.md#crs-self): the application saves and
 /// restores its own state through three callbacks it defines; the checkpointer records in the snapshot metadata
 /// which checkpointer wrote the snapshot and the command that restarts it, and restarts by running that command.
 /// Differences from the original (README, "Differences from the original"): a working default prefix; the

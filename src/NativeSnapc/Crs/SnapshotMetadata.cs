@@ -40,7 +40,7 @@ internal sealed record MetadataEntry(int LineNumber, string Key, string Value);
 internal sealed record SelfRestartRecord(string Component, string Command, IReadOnlyList<string> Arguments);
 
 /// <summary>
-/// The local snapshot metadata file (<c>snapshot_meta.data</c>, spec/PROTOCOL.md §8.4), shared by the sstore
+/// The local snapshot metadata file (<c>snapshot_meta.data</c>, docs/crs.md#metadata-file), shared by the sstore
 /// (<c># Timestamp:</c>, <c># PID:</c>, <c># MKDIR:</c>) and the checkpointer (<c># OPAL CRS Component:</c>,
 /// <c># CONTEXT:</c>). Every line is <c>&lt;key&gt;: &lt;value&gt;\n</c>, the key starting with "# ". Open MPI's
 /// parser splits at the first ':' as this one does; it skips lines of two characters or fewer, this one skips

@@ -7,7 +7,7 @@ namespace NativeSnapc.Exports;
 
 /// <summary>
 /// The application coordinator's C entry points, with the prototypes of snapc_full.h at v4.1.4
-/// (spec/ABI.md §7.1). No logic here: an exception must not cross into the MPI process.
+/// (docs/abi.md#entry-points). No logic here: an exception must not cross into the MPI process.
 /// </summary>
 internal static class CoordinatorExports
 {

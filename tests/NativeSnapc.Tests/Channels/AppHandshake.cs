@@ -6,7 +6,8 @@ using NativeSnapc.Channels.Fifo;
 
 namespace NativeSnapc.Tests.Channels;
 
-/// <summary>The steps of the application side of the handshake after the rendezvous (PROTOCOL.md §2.1).</summary>
+/// <summary>The steps of the application side of the handshake after the rendezvous
+/// (docs/protocol.md#normal-checkpoint).</summary>
 public enum HandshakeStep
 {
     /// <summary>Read the six option ints and the sstore handle.</summary>
@@ -27,8 +28,9 @@ public enum HandshakeStep
 internal sealed record HandshakeOutcome(HandshakeStep Reached, ChannelResult Result, long FailedAt, IReadOnlyList<int> Options, uint Handle, int Sentinel, int Release);
 
 /// <summary>
-/// The application side of §2.1 as snapc_full_app.c performs it (handshake_start, then handshake_end), written
-/// against <see cref="IHandshakePipes"/>: what the coordinator will do, without the coordinator.
+/// The application side of docs/protocol.md#normal-checkpoint as snapc_full_app.c performs it (handshake_start, then
+/// handshake_end), written against <see cref="IHandshakePipes"/>: what the coordinator will do, without the
+/// coordinator.
 /// </summary>
 internal static class AppHandshake
 {

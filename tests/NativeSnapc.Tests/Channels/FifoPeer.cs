@@ -8,11 +8,11 @@ using NUnit.Framework;
 namespace NativeSnapc.Tests.Channels;
 
 /// <summary>
-/// The local coordinator's end of the two FIFOs, in the test process (PROTOCOL.md §2.5 steps 3-8): it waits
-/// for both files, opens FIFO A (the app's read FIFO) for writing, then FIFO B (the app's write FIFO) for
-/// reading. Unlike snapc_full_local.c its opens and reads never block without bound (O_NONBLOCK plus poll), so
-/// a broken application side fails a test instead of hanging it; the app sees the same thing (a writer on A,
-/// a reader on B). <see cref="PeerProcess"/> is the blocking, separate-process version.
+/// The local coordinator's end of the two FIFOs, in the test process (docs/protocol.md#local-coordinator-checklist,
+/// steps 2-7): it waits for both files, opens FIFO A (the app's read FIFO) for writing, then FIFO B (the app's write
+/// FIFO) for reading. Unlike snapc_full_local.c its opens and reads never block without bound (O_NONBLOCK plus poll),
+/// so a broken application side fails a test instead of hanging it; the app sees the same thing (a writer on A, a
+/// reader on B). <see cref="PeerProcess"/> is the blocking, separate-process version.
 /// </summary>
 internal sealed unsafe class FifoPeer : IDisposable
 {

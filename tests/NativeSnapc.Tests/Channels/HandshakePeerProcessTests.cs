@@ -20,7 +20,8 @@ public sealed class HandshakePeerProcessTests
     private static readonly TimeSpan DeathNoticeLimit = TimeSpan.FromSeconds(1);
     private const uint Handle = 1234;
 
-    /// <summary>The local coordinator's part of §2.1: options and handle, echo the response as sentinel, read the final state, release, close.</summary>
+    /// <summary>The local coordinator's part of docs/protocol.md#normal-checkpoint: options and handle, echo the
+    /// response as sentinel, read the final state, release, close.</summary>
     private static readonly string[] Options = Enumerable.Repeat("w0", 6).Append($"w{Handle}").ToArray();
 
     [Test]

@@ -14,8 +14,9 @@ using static NativeSnapc.Tests.Channels.FifoTestSupport;
 namespace NativeSnapc.Tests.Channels;
 
 /// <summary>
-/// The FIFO pair against real FIFOs and a peer that behaves as the local coordinator of PROTOCOL.md §2.5 (a
-/// thread here; a separate process in <see cref="HandshakePeerProcessTests"/>). Every wait is bounded.
+/// The FIFO pair against real FIFOs and a peer that behaves as the local coordinator of
+/// docs/protocol.md#local-coordinator-checklist (a thread here; a separate process in
+/// <see cref="HandshakePeerProcessTests"/>). Every wait is bounded.
 /// </summary>
 [TestFixture]
 [NonParallelizable]

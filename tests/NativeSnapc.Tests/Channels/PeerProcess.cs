@@ -10,8 +10,8 @@ namespace NativeSnapc.Tests.Channels;
 
 /// <summary>
 /// The local coordinator as a separate process, doing exactly what snapc_full_local.c does on its side of the
-/// FIFOs (PROTOCOL.md §2.5): poll for both files every 1 ms, blocking open(A, O_WRONLY), blocking
-/// open(B, O_RDONLY), then plain blocking reads and writes of native ints, following a script. It reports each
+/// FIFOs (docs/protocol.md#local-coordinator-checklist): poll for both files every 1 ms, blocking open(A, O_WRONLY),
+/// blocking open(B, O_RDONLY), then plain blocking reads and writes of native ints, following a script. It reports each
 /// step on stdout, so a test can kill it at a known point.
 /// </summary>
 internal sealed class PeerProcess : IDisposable

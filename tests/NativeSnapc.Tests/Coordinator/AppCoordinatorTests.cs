@@ -13,8 +13,8 @@ namespace NativeSnapc.Tests.Coordinator;
 
 /// <summary>
 /// The coordinator's state machine against an in-memory runtime, local coordinator and signal. Every path of
-/// PROTOCOL.md §1–7 and every deliberate fix of §9; the same paths run end to end, with real processes,
-/// FIFOs and signals, in the reference-runtime tests.
+/// docs/protocol.md and every deliberate fix of its defects (docs/protocol.md#defects); the same paths run end to end,
+/// with real processes, FIFOs and signals, in the reference-runtime tests.
 /// </summary>
 [TestFixture]
 public sealed class AppCoordinatorTests

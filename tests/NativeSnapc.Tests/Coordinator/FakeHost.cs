@@ -8,7 +8,7 @@ namespace NativeSnapc.Tests.Coordinator;
 /// <summary>
 /// An in-memory MPI runtime for the coordinator: records what the coordinator asks of it, and behaves like
 /// Open MPI 4.1 where the coordinator depends on it — in particular <see cref="TestIfCheckpointReady"/>
-/// follows opal_cr_test_if_checkpoint_ready (PROTOCOL.md §3.2).
+/// follows opal_cr_test_if_checkpoint_ready (docs/protocol.md#test_if_checkpoint_ready).
 /// </summary>
 internal sealed class FakeHost : IHostPort
 {

@@ -10,7 +10,7 @@ using NUnit.Framework;
 namespace NativeSnapc.Tests.Crs;
 
 /// <summary>
-/// The decisions of the CRS "self" checkpointer (spec/PROTOCOL.md §8.3, defects fixed) against a fake process,
+/// The decisions of the CRS "self" checkpointer (docs/crs.md#crs-self, defects fixed) against a fake process,
 /// in-memory metadata files and a fake caller's snapshot.
 /// </summary>
 [TestFixture]

@@ -6,7 +6,7 @@ using NUnit.Framework;
 namespace NativeSnapc.Tests.Crs;
 
 /// <summary>
-/// The metadata format of the "self" checkpointer (spec/PROTOCOL.md §8.4): what a checkpoint writes, and what a
+/// The metadata format of the "self" checkpointer (docs/crs.md#metadata-file): what a checkpoint writes, and what a
 /// restart accepts as a complete "self" snapshot. Anything else is refused with a reason, so nothing is run.
 /// </summary>
 [TestFixture]

@@ -9,8 +9,8 @@ namespace NativeSnapc.Tests.Dss;
 
 /// <summary>
 /// The codec's API at its edges: capacities, counts, NULL and empty strings, hostile lengths. Expected
-/// behaviour is spec/ABI.md §6.5; where a payload is hand-made, the real library is asked as well, so a
-/// wrong reading of the spec cannot hide here.
+/// behaviour is docs/dss.md#unpack-behaviour; where a payload is hand-made, the real library is asked as well, so a
+/// wrong reading of the docs cannot hide here.
 /// </summary>
 [TestFixture]
 internal sealed class DssCodecEdgeCaseTests
@@ -198,7 +198,7 @@ internal sealed class DssCodecEdgeCaseTests
     [Test]
     public void NonDescribedMisreadIsNotDetected()
     {
-        // spec §6.5: FIN_ACK read as INT first: the cmd byte 08 is taken as an INT16 tag
+        // docs/dss.md#unpack-behaviour: FIN_ACK read as INT first: the cmd byte 08 is taken as an INT16 tag
         Assert.That(SnapcMessages.BuildFinAck(DssBufferType.NonDescribed, out var finAck), Is.EqualTo(OpalStatus.Success));
         Assert.That(new DssReader(finAck).UnpackInt(out var value), Is.EqualTo(OpalStatus.Success));
         Assert.That(value, Is.EqualTo(0));
@@ -318,7 +318,7 @@ internal sealed class DssCodecEdgeCaseTests
         // the FIN_ACK reader takes the first two items of a three-item reply, as app_coord_finalize would
         Assert.That(SnapcMessages.ParseFinAck(done, DssBufferType.NonDescribed, out var finAck), Is.EqualTo(OpalStatus.Success));
         Assert.That(finAck!.OpState, Is.Null);
-        // a described reply read as non-described: the count is misread (spec §6.5: -25)
+        // a described reply read as non-described: the count is misread (docs/dss.md#unpack-behaviour: -25)
         Assert.That(SnapcMessages.BuildFinAck(DssBufferType.FullyDescribed, out var described), Is.EqualTo(OpalStatus.Success));
         Assert.That(SnapcMessages.ParseFinAck(described, DssBufferType.NonDescribed, out var misread), Is.EqualTo(OpalStatus.UnpackInadequateSpace));
         Assert.That(misread, Is.Null);

@@ -8,8 +8,8 @@ using NUnit.Framework;
 namespace NativeSnapc.Tests.Dss;
 
 /// <summary>
-/// One message of spec/ABI.md §6.3 with concrete values: how the managed builder makes it, the same
-/// opal_dss.pack calls in the oracle's terms, and a check that the managed parser reads it back.
+/// One message of docs/dss.md#golden-vectors-non-described with concrete values: how the managed builder makes it, the
+/// same opal_dss.pack calls in the oracle's terms, and a check that the managed parser reads it back.
 /// </summary>
 internal sealed record SnapcMessageCase(
     string Name,
@@ -25,7 +25,8 @@ internal sealed record SnapcMessageCase(
 
 internal static class SnapcMessageCases
 {
-    // The example values of spec/ABI.md §6.3: job family 0x1a2b, local job 1, vpid 3, pid 12345.
+    // The example values of docs/dss.md#golden-vectors-non-described: job family 0x1a2b, local job 1, vpid 3,
+    // pid 12345.
     public const uint JobId = 0x1a2b0001;
     public static readonly OrteProcessName Proc = new(JobId, 3);
     public const int Pid = 12345;

@@ -7,7 +7,7 @@ using NUnit.Framework;
 namespace NativeSnapc.Tests.Dss;
 
 /// <summary>
-/// Every snapc message of spec/ABI.md §6.3, in both buffer types: the managed builder's bytes equal what
+/// Every snapc message of docs/dss.md, in both buffer types: the managed builder's bytes equal what
 /// the real opal_dss.pack makes of the same calls, the real opal_dss.unpack reads the managed bytes back
 /// to the same values, and the managed parser does too.
 /// </summary>
@@ -45,8 +45,8 @@ internal sealed class SnapcMessageOracleTests
     }
 
     /// <summary>
-    /// Cross-check of the spec's hand-recorded vectors (spec/ABI.md §6.3 and §6.4) against the real
-    /// library and the managed builder. The real library is the authority; these only guard the spec.
+    /// Cross-check of the documented vectors (docs/dss.md, both golden-vector sections) against the real
+    /// library and the managed builder. The real library is the authority; these only guard the docs.
     /// </summary>
     [TestCase("INIT", DssBufferType.NonDescribed, "00000001080000000 11a2b0001000000010900000001")]
     [TestCase("LOCAL_FINISH(CONTINUE)", DssBufferType.NonDescribed, "0000000105000000010900000004")]

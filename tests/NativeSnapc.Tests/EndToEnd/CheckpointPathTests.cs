@@ -8,9 +8,9 @@ using static NativeSnapc.Tests.EndToEnd.ProtocolRun;
 namespace NativeSnapc.Tests.EndToEnd;
 
 /// <summary>
-/// The normal checkpoint (PROTOCOL.md §2.1): signal, FIFO rendezvous, options block, START, sentinel, sstore
-/// PULL, the CRS, PUSH, final CONTINUE, release, LOCAL_FINISH — and the FIFO ids, handles and sequence
-/// numbers of the checkpoints after it, signalled by the local coordinator or requested by the leader.
+/// The normal checkpoint (docs/protocol.md#normal-checkpoint): signal, FIFO rendezvous, options block, START, sentinel,
+/// sstore PULL, the CRS, PUSH, final CONTINUE, release, LOCAL_FINISH — and the FIFO ids, handles and sequence numbers
+/// of the checkpoints after it, signalled by the local coordinator or requested by the leader.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -72,7 +72,8 @@ public sealed class CheckpointPathTests
         Assert.That(app.LinesStartingWith("HOST local_finish"), Is.EqualTo(new[] { "HOST local_finish vpid=0 cr_state=4 count=1" }));
         Assert.That(app.Step("loop:30000:1")["finished"], Is.EqualTo("1"));
 
-        // snapshot_meta.data as sstore (register, ft_event's MKDIR, sync) and the CRS wrote it (PROTOCOL.md §5.3).
+        // snapshot_meta.data as sstore (register, ft_event's MKDIR, sync) and the CRS wrote it
+        // (docs/protocol.md#snapshot-tree-and-metadata).
         Assert.That(MetadataShape(metadata), Is.EqualTo(new[]
         {
             "# Timestamp: <date>", $"# PID: {pid}", $"# MKDIR: {ident["session"]}", "# OPAL CRS Component: refnoop", "# Timestamp: <date>",
@@ -85,7 +86,7 @@ public sealed class CheckpointPathTests
     public void ThreeBackToBackSignalledCheckpointsUseFifoIdsZeroOneTwo()
     {
         // The local coordinator signals the next checkpoint the moment it sees LOCAL_FINISH (the original
-        // lost such a request: PROTOCOL.md, Errata).
+        // lost such a request: docs/protocol.md#errata).
         using var runtime = new ReferenceRuntime(new[]
         {
             "--on", "init+100=checkpoint", "--on", "local_finish#1=checkpoint", "--on", "local_finish#2=checkpoint",
@@ -167,7 +168,7 @@ public sealed class CheckpointPathTests
     {
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint" });
         // The coordination callback answers OPAL_EXISTS three times, as ompi_cr_coord does while crcp/bkmrk
-        // drains messages; opal_cr re-enters the notify callback at each later test point (PROTOCOL.md §3.4).
+        // drains messages; opal_cr re-enters the notify callback at each later test point (docs/protocol.md#stall).
         var app = runtime.RunApp(new[] { "init", "trace-notify", "coord-exists:3", "loop:30000:1", "finalize" }, bound: RunBound);
         var peerExit = runtime.WaitForPeer();
 

@@ -7,10 +7,10 @@ using static NativeSnapc.Tests.EndToEnd.ProtocolRun;
 namespace NativeSnapc.Tests.EndToEnd;
 
 /// <summary>
-/// What the checkpointer reports decides the rest of the checkpoint (PROTOCOL.md §2.1, §2.3, §9 items 2 and
-/// 10): ERROR is passed on without waiting for a release, a failure that leaves RUNNING is reported as ERROR
-/// (the original passed RUNNING, which the local coordinator takes for success), RESTART skips the final
-/// handshake and resets the FIFO id, and a CRS that names no component is recorded under the selected one.
+/// What the checkpointer reports decides the rest of the checkpoint (docs/protocol.md#values-on-the-fifos, #restart;
+/// docs/protocol.md, defects 2 and 10): ERROR is passed on without waiting for a release, a failure that leaves RUNNING
+/// is reported as ERROR (the original passed RUNNING, which the local coordinator takes for success), RESTART skips the
+/// final handshake and resets the FIFO id, and a CRS that names no component is recorded under the selected one.
 /// </summary>
 [TestFixture]
 [NonParallelizable]

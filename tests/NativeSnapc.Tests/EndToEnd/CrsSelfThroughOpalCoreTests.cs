@@ -11,7 +11,8 @@ namespace NativeSnapc.Tests.EndToEnd;
 /// The CRS "self" wired through the real OPAL core in the reference runtime: the real MCA framework selects the
 /// component from the build tree's component directory (ref_app --crs-select), the real
 /// opal_cr_test_if_checkpoint_ready → notify callback → opal_cr_inc_core_ckpt reaches its checkpoint through the
-/// host's opal_crs table, and the snapshot lands where sstore/central puts it (PROTOCOL.md §5.3).
+/// host's opal_crs table, and the snapshot lands where sstore/central puts it
+/// (docs/protocol.md#snapshot-tree-and-metadata).
 /// </summary>
 [TestFixture]
 [NonParallelizable]

@@ -159,9 +159,9 @@ public sealed class FaultHnpReplyTests
     [Test]
     public void AfterALocalFailureTheHnpNeverAnswersTheNextRequestStillGetsItsReply()
     {
-        // As Open MPI 4.1's HNP does (PROTOCOL.md §2.4): a checkpoint that failed in a process gets no completion
-        // at all. The first handshake is cut short, so the leader's checkpoint fails at once; the HNP stays
-        // silent about it and answers everything after.
+        // As Open MPI 4.1's HNP does (docs/protocol.md#refusals-and-failures): a checkpoint that failed in a process
+        // gets no completion at all. The first handshake is cut short, so the leader's checkpoint fails at once; the
+        // HNP stays silent about it and answers everything after.
         using var runtime = new ReferenceRuntime(["--fifo-fault", "options:short@1", "--hnp", "silent:ckpt", "--on", "done=fault hnp normal"],
             environment: Timeouts(handshake: 10, release: 10, reply: Reply));
         var app = runtime.RunApp(TwoCheckpointsAndFinalize, bound: TimeSpan.FromSeconds(60));

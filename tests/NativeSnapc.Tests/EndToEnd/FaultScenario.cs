@@ -69,7 +69,8 @@ internal static partial class FaultScenario
         return int.Parse(LineFields.Parse(ident)["pid"]);
     }
 
-    /// <summary>The paths of the FIFO pair of checkpoint <paramref name="id"/> of process <paramref name="pid"/> (PROTOCOL.md §1.3).</summary>
+    /// <summary>The paths of the FIFO pair of checkpoint <paramref name="id"/> of process <paramref name="pid"/>
+    /// (docs/protocol.md#fifo-names-and-ids).</summary>
     public static (string Read, string Write) PipePaths(string directory, int pid, int id) =>
         (Path.Combine(directory, $"opal_cr_prog_read.{pid}_{id}"), Path.Combine(directory, $"opal_cr_prog_write.{pid}_{id}"));
 

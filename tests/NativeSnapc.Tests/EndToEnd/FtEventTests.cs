@@ -6,9 +6,9 @@ using static NativeSnapc.Tests.EndToEnd.ProtocolRun;
 namespace NativeSnapc.Tests.EndToEnd;
 
 /// <summary>
-/// app_coord_ft_event called directly for every opal_crs_state_type_t (PROTOCOL.md §7): CHECKPOINT records
-/// the session directory on the current sstore handle, RESTART sends LOCAL_UPDATE with getpid(), the others
-/// do nothing; unknown states (8 = OPAL_CRS_STATE_MAX, -1, 99) are refused, and so is any call outside
+/// app_coord_ft_event called directly for every opal_crs_state_type_t (docs/protocol.md#init-finalize-and-ft_event):
+/// CHECKPOINT records the session directory on the current sstore handle, RESTART sends LOCAL_UPDATE with getpid(), the
+/// others do nothing; unknown states (8 = OPAL_CRS_STATE_MAX, -1, 99) are refused, and so is any call outside
 /// init..finalize.
 /// </summary>
 [TestFixture]

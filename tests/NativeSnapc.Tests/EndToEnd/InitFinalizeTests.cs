@@ -6,8 +6,9 @@ using static NativeSnapc.Tests.EndToEnd.ProtocolRun;
 namespace NativeSnapc.Tests.EndToEnd;
 
 /// <summary>
-/// app_coord_init and app_coord_finalize in a real Open MPI process (PROTOCOL.md §7, messages A1/A2, §4.3
-/// FIN_ACK): the fence, INIT and FIN from vpid 0 only, FIN_ACK awaited by vpid 0 only.
+/// app_coord_init and app_coord_finalize in a real Open MPI process (docs/protocol.md#init-finalize-and-ft_event,
+/// messages INIT/FIN, #replies-from-the-hnp FIN_ACK): the fence, INIT and FIN from vpid 0 only, FIN_ACK awaited by
+/// vpid 0 only.
 /// </summary>
 [TestFixture]
 [NonParallelizable]

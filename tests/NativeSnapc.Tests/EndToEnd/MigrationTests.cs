@@ -8,11 +8,11 @@ using static NativeSnapc.Tests.EndToEnd.ProtocolRun;
 namespace NativeSnapc.Tests.EndToEnd;
 
 /// <summary>
-/// MIGRATE (PROTOCOL.md §2.3, §4.2 A3, §6.2): the leader sends the table, every process takes part in a
-/// checkpoint with all_migrating set. A process that stays skips the CRS, marks the snapshot skipped,
-/// recovers "as if restarting" (LOCAL_UPDATE) and sends LOCAL_FINISH(4); a migrating process is checkpointed,
-/// sends no LOCAL_FINISH and waits to be killed (bounded here by snapc_full_term_timeout); the leader waits
-/// for MIGRATE_DONE.
+/// MIGRATE (docs/protocol.md#migration, #sent-by-the-application, #per-event): the leader sends the table, every
+/// process takes part in a checkpoint with all_migrating set. A process that stays skips the CRS, marks the snapshot
+/// skipped, recovers "as if restarting" (LOCAL_UPDATE) and sends LOCAL_FINISH(4); a migrating process is checkpointed,
+/// sends no LOCAL_FINISH and waits to be killed (bounded here by snapc_full_term_timeout); the leader waits for
+/// MIGRATE_DONE.
 /// </summary>
 [TestFixture]
 [NonParallelizable]

@@ -7,10 +7,10 @@ using static NativeSnapc.Tests.EndToEnd.ProtocolRun;
 namespace NativeSnapc.Tests.EndToEnd;
 
 /// <summary>
-/// The quiesced region (PROTOCOL.md §2.2, §6.2): QUIESCE_START is a checkpoint with inc_prep_only that stops
-/// after INC prep with RUNNING (6) on the pipe, QUIESCE_CHECKPOINT runs the CRS inside the region without any
-/// FIFO traffic, QUIESCE_END finishes the handshake (4, release, LOCAL_FINISH 4) on every rank before the
-/// leader sends its request.
+/// The quiesced region (docs/protocol.md#quiesce, #per-event): QUIESCE_START is a checkpoint with inc_prep_only that
+/// stops after INC prep with RUNNING (6) on the pipe, QUIESCE_CHECKPOINT runs the CRS inside the region without any
+/// FIFO traffic, QUIESCE_END finishes the handshake (4, release, LOCAL_FINISH 4) on every rank before the leader sends
+/// its request.
 /// </summary>
 [TestFixture]
 [NonParallelizable]

@@ -7,12 +7,12 @@ using static NativeSnapc.Tests.EndToEnd.ProtocolRun;
 namespace NativeSnapc.Tests.EndToEnd;
 
 /// <summary>
-/// Responses other than START (PROTOCOL.md §2.4, §3.2): NULL when no CRS is selected, IN_PROGRESS while
-/// opal_cr_checkpointing_state is RUNNING. The response goes on the wire like the original's; unlike the
-/// original (which went on to checkpoint and blocked forever, or crashed without a CRS), no checkpoint is
-/// taken, LOCAL_FINISH carries ERROR (7) and the FIFO ids stay in step for the next checkpoint.
-/// ref_app holds LOCAL_FINISH back (rml-delay:24) so that the peer reads the response before it: the app
-/// sends it right after writing the response, and the peer may otherwise take the message first.
+/// Responses other than START (docs/protocol.md#refusals-and-failures, #test_if_checkpoint_ready): NULL when no CRS is
+/// selected, IN_PROGRESS while opal_cr_checkpointing_state is RUNNING. The response goes on the wire like the
+/// original's; unlike the original (which went on to checkpoint and blocked forever, or crashed without a CRS), no
+/// checkpoint is taken, LOCAL_FINISH carries ERROR (7) and the FIFO ids stay in step for the next checkpoint. ref_app
+/// holds LOCAL_FINISH back (rml-delay:24) so that the peer reads the response before it: the app sends it right after
+/// writing the response, and the peer may otherwise take the message first.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -89,7 +89,8 @@ public sealed class RefusedCheckpointTests
     public void WhileACheckpointIsRunningTheResponseIsInProgressAndTheNextCheckpointUsesTheNextId()
     {
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint" });
-        // opal_cr_checkpointing_state = RUNNING: opal_cr_test_if_checkpoint_ready answers IN_PROGRESS (§3.2).
+        // opal_cr_checkpointing_state = RUNNING: opal_cr_test_if_checkpoint_ready answers IN_PROGRESS
+        // (docs/protocol.md#test_if_checkpoint_ready).
         var app = runtime.StartApp(new[] { "init", "trace-notify", "rml-delay:24:500", "cr-state:6", "loop:30000:1", "loop:30000:2", "finalize" });
         WaitForStep(runtime, app, "loop:30000:1");
         runtime.PeerCommand("checkpoint");

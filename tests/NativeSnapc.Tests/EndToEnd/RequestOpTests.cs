@@ -7,8 +7,8 @@ using static NativeSnapc.Tests.EndToEnd.ProtocolRun;
 namespace NativeSnapc.Tests.EndToEnd;
 
 /// <summary>
-/// app_coord_request_op per event, as leader and as non-leader (PROTOCOL.md §6.2): only the leader sends
-/// (message A3); RESTART waits to be killed — at most snapc_full_term_timeout here, forever in the original.
+/// app_coord_request_op per event, as leader and as non-leader (docs/protocol.md#per-event): only the leader sends
+/// (REQUEST_OP); RESTART waits to be killed — at most snapc_full_term_timeout here, forever in the original.
 /// CHECKPOINT, MIGRATE and the quiesce events are covered end to end in their own fixtures; here are
 /// RESTART, the non-leaders' returns and the events an application cannot request.
 /// </summary>

@@ -9,9 +9,9 @@ using static NativeSnapc.Tests.EndToEnd.ProtocolRun;
 namespace NativeSnapc.Tests.EndToEnd;
 
 /// <summary>
-/// The checkpoint entry-point signal in a real MPI process (DESIGN.md, Channels/Signals; PROTOCOL.md §9 item
-/// 8): init installs a handler for that signal only, finalize puts the previous disposition back, a late
-/// signal then meets that disposition, and a storm of signals during a checkpoint neither crashes the
+/// The checkpoint entry-point signal in a real MPI process (docs/architecture.md#layers, Channels/Signals;
+/// docs/protocol.md, defect 8): init installs a handler for that signal only, finalize puts the previous disposition
+/// back, a late signal then meets that disposition, and a storm of signals during a checkpoint neither crashes the
 /// process nor moves the FIFO ids out of step.
 /// </summary>
 [TestFixture]

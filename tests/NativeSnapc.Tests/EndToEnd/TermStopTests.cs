@@ -7,8 +7,8 @@ using static NativeSnapc.Tests.EndToEnd.ProtocolRun;
 namespace NativeSnapc.Tests.EndToEnd;
 
 /// <summary>
-/// The checkpoint options term and stop (PROTOCOL.md §2.3): term reports TERM (5) and waits to be killed —
-/// bounded by snapc_full_term_timeout, where the original spun forever; stop records the component and syncs
+/// The checkpoint options term and stop (docs/protocol.md#term-and-stop): term reports TERM (5) and waits to be
+/// killed — bounded by snapc_full_term_timeout, where the original spun forever; stop records the component and syncs
 /// sstore early, from app_coord_ft_event(CHECKPOINT), before the checkpointer runs.
 /// </summary>
 [TestFixture]

@@ -216,7 +216,7 @@ public static unsafe class HostedScenarios
         Expect(cls->cls_construct_array != staleArray, "the class was not initialised again for the new epoch");
         Expect(OpalObjects.Release(obj), "release");
 
-        // The host's own classes: what their constructors set (spec/ABI.md §3.2).
+        // The host's own classes: what their constructors set (docs/abi.md#class-descriptors).
         var bufferClass = (OpalClass*)Sym("opal_buffer_t_class");
         var buffer = (OpalBuffer*)objects.New(bufferClass);
         Expect(buffer->parent.obj_class == bufferClass && buffer->parent.obj_reference_count == 1, "buffer header");

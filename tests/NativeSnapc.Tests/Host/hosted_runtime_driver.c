@@ -1,6 +1,6 @@
 /*
  * A stand-in for an MPI process that has loaded native-snapc: it optionally brings up the real Open MPI 4.1
- * libopen-pal/libopen-rte (opal_init, as the errata of spec/ABI.md require for the coordinator's host), then
+ * libopen-pal/libopen-rte (opal_init, as docs/abi.md#host-initialisation requires for the coordinator's host), then
  * hosts .NET in-process through hostfxr and calls one scenario of the test assembly
  * (NativeSnapc.Tests.Host.HostedScenarios.Run), so that the host adapter binds to a live Open MPI exactly as it
  * would inside an MPI rank. The NUnit host cannot do this itself: Open MPI must be loaded (and initialised)

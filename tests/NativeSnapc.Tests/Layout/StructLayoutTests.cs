@@ -8,8 +8,8 @@ namespace NativeSnapc.Tests.Layout;
 
 /// <summary>
 /// The C# mirrors of Open MPI structs against the numbers the C compiler produces from the real 4.1 headers
-/// during the run (ClangSharp/Tmds.LibC technique, spec/INTEROP.md lessons 10-11). Every test collects all
-/// mismatches before failing.
+/// during the run (ClangSharp/Tmds.LibC technique, docs/abi.md#mirror-structs-and-layout-tests). Every test collects
+/// all mismatches before failing.
 /// </summary>
 [TestFixture]
 public sealed class StructLayoutTests

@@ -9,7 +9,7 @@ namespace NativeSnapc.Channels.Dss;
 /// <summary>
 /// Reads a DSS payload the way <c>opal_dss.unpack(buffer, dst, &amp;num_vals, TYPE)</c> of Open MPI 4.1
 /// reads an <c>opal_buffer_t</c> loaded with it: same statuses, same count left in <c>*num_vals</c>, same
-/// read position afterwards (also after errors), for both buffer types (dss_unpack.c, spec/ABI.md §6.5).
+/// read position afterwards (also after errors), for both buffer types (dss_unpack.c, docs/dss.md#unpack-behaviour).
 /// <para>
 /// Every array overload is one unpack call: the capacity (<c>*num_vals</c> on entry) is
 /// <c>destination.Length</c>; <c>count</c> receives <c>*num_vals</c> on return. So: capacity 0 gives

@@ -7,7 +7,7 @@ namespace NativeSnapc.Channels.Dss;
 
 /// <summary>
 /// Builds a DSS payload byte for byte as a sequence of <c>opal_dss.pack(buffer, src, n, TYPE)</c> calls on
-/// an Open MPI 4.1 <c>opal_buffer_t</c> of the given <see cref="DssBufferType"/> would (spec/ABI.md §6.2).
+/// an Open MPI 4.1 <c>opal_buffer_t</c> of the given <see cref="DssBufferType"/> would (docs/dss.md#encoding).
 /// Each Pack method is one such call; the array overloads pack n values with one count.
 /// Never throws: a status is returned (<see cref="OpalStatus.OutOfResource"/> when the payload cannot
 /// grow, like the real <c>opal_dss_buffer_extend</c>); a failed call leaves the payload unchanged.

@@ -27,11 +27,11 @@ internal sealed record SnapcLocalUpdate(byte Command, OrteProcessName Name, int 
 internal sealed record SnapcRequestOpReply(byte Command, SnapcOpEvent Event, int? OpState);
 
 /// <summary>
-/// The snapc "full" messages of spec/ABI.md §6.3 / PROTOCOL.md §4: builders pack exactly the items the C
-/// code packs, in its order, with its DSS types; parsers unpack them in the order the receiving C code
-/// does (snapc_full_global.c, snapc_full_local.c, snapc_full_app.c) and stop at the first failing
-/// unpack, returning its status. Like the C receivers, parsers check neither command bytes nor trailing
-/// bytes. Builders return a status and the payload (empty on failure); nothing here throws.
+/// The snapc "full" messages of docs/protocol.md#rml-messages (bytes: docs/dss.md): builders pack exactly the items the
+/// C code packs, in its order, with its DSS types; parsers unpack them in the order the receiving C code does
+/// (snapc_full_global.c, snapc_full_local.c, snapc_full_app.c) and stop at the first failing unpack, returning its
+/// status. Like the C receivers, parsers check neither command bytes nor trailing bytes. Builders return a status and
+/// the payload (empty on failure); nothing here throws.
 /// </summary>
 internal static class SnapcMessages
 {

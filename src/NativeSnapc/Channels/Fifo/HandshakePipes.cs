@@ -15,7 +15,7 @@ internal sealed class HandshakePipeFactory : IHandshakePipeFactory
 
 /// <summary>
 /// The application side of one checkpoint's FIFO pair, wire-identical to <c>snapc_full_app_notify_reopen_files</c>
-/// and the handshake reads and writes of snapc_full_app.c, without its defects (PROTOCOL.md §9 items 2, 3, 7):
+/// and the handshake reads and writes of snapc_full_app.c, without its defects (docs/protocol.md, defects 2, 3, 7):
 /// <list type="bullet">
 /// <item>mkfifo is judged by errno: an existing path is reused only if it is a FIFO of this process's user that
 /// grants nothing beyond 0660 (never through a symbolic link); anything else there is
@@ -129,8 +129,8 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             return made;
         }
 
-        // The rendezvous (PROTOCOL.md §1.4): a non-blocking O_WRONLY open fails with ENXIO until the local
-        // coordinator has opened the FIFO for reading.
+        // The rendezvous (docs/protocol.md#rendezvous-and-blocking): a non-blocking O_WRONLY open fails with ENXIO
+        // until the local coordinator has opened the FIFO for reading.
         var spinning = Deadline.After(RendezvousSpin);
         var pauseNanoseconds = FirstRendezvousPauseNanoseconds;
         while (true)

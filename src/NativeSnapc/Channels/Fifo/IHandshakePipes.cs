@@ -3,7 +3,7 @@ using System;
 namespace NativeSnapc.Channels.Fifo;
 
 /// <summary>
-/// The two named pipes of one checkpoint handshake, application side (spec/PROTOCOL.md §1.3, §2):
+/// The two named pipes of one checkpoint handshake, application side (docs/protocol.md#fifo-names-and-ids, #handshake):
 /// <c>&lt;dir&gt;/opal_cr_prog_read.&lt;pid&gt;_&lt;id&gt;</c> carries ints from the local coordinator to the
 /// application, <c>&lt;dir&gt;/opal_cr_prog_write.&lt;pid&gt;_&lt;id&gt;</c> from the application to it. Values are
 /// native-endian 4-byte ints. Every wait is bounded, EINTR is retried, and the local coordinator's death
@@ -21,9 +21,9 @@ internal interface IHandshakePipes : IDisposable
     /// Creates both FIFOs (mode 0660; an existing path is reused only if it is a FIFO of this user granting
     /// nothing beyond 0660), opens the read
     /// FIFO, then waits up to <paramref name="bound"/> for the local coordinator to open the write FIFO
-    /// (the rendezvous of PROTOCOL.md §1.4). After the rendezvous the names are removed at once (the
-    /// descriptors stay open on both sides), so a process killed later leaves no FIFO behind. On failure
-    /// nothing stays open and no FIFO this call created stays behind.
+    /// (the rendezvous of docs/protocol.md#rendezvous-and-blocking). After the rendezvous the names are removed at once
+    /// (the descriptors stay open on both sides), so a process killed later leaves no FIFO behind. On failure nothing
+    /// stays open and no FIFO this call created stays behind.
     /// </summary>
     ChannelResult Open(TimeSpan bound);
 

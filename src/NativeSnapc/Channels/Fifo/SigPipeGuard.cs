@@ -4,10 +4,10 @@ namespace NativeSnapc.Channels.Fifo;
 
 /// <summary>
 /// A write to a pipe whose reader is gone fails with EPIPE and raises SIGPIPE, whose default action ends
-/// the process (PROTOCOL.md §1.4: nothing in Open MPI ignores it). SIGPIPE's process-wide disposition
-/// belongs to the host and the .NET runtime, so it is not touched: SIGPIPE is blocked in the calling
-/// thread for the duration of the write, and a SIGPIPE the write raised is taken (sigtimedwait with a
-/// zero timeout) before the thread's mask is put back, so it is never delivered.
+/// the process (docs/protocol.md#rendezvous-and-blocking: nothing in Open MPI ignores it). SIGPIPE's process-wide
+/// disposition belongs to the host and the .NET runtime, so it is not touched: SIGPIPE is blocked in the calling thread
+/// for the duration of the write, and a SIGPIPE the write raised is taken (sigtimedwait with a zero timeout) before the
+/// thread's mask is put back, so it is never delivered.
 /// </summary>
 internal static unsafe class SigPipeGuard
 {

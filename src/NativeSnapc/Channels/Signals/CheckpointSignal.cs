@@ -6,7 +6,7 @@ namespace NativeSnapc.Channels.Signals;
 /// <summary>
 /// The checkpoint entry-point signal through sigaction and the C handler of src/shim/checkpoint_signal.c.
 /// The handler's state is process-wide, so there is one instance per process (<see cref="Instance"/>).
-/// Unlike the original (PROTOCOL.md §9 item 8): sigaction with SA_RESTART instead of signal(), a handler
+/// Unlike the original (docs/protocol.md, defect 8): sigaction with SA_RESTART instead of signal(), a handler
 /// that only does lock-free atomic stores, and the previous disposition put back at <see cref="Restore"/>.
 /// The host contract assigns the signal to this component, so a previous SIG_IGN is replaced like any
 /// other disposition, and restored exactly. Signals the .NET runtime depends on are refused.
@@ -110,7 +110,8 @@ internal sealed unsafe class CheckpointSignal : ICheckpointSignal
 
     public long TakeIgnoredRequests() => Shim.SignalTakeIgnored();
 
-    /// <summary>The signals the NativeAOT runtime installs or relies on (spec/INTEROP.md §Q1, lesson 4), by name; null for others.</summary>
+    /// <summary>The signals the NativeAOT runtime installs or relies on (docs/abi.md#signals), by name; null for
+    /// others.</summary>
     private static string? RuntimeOwned(int signalNumber) => signalNumber switch
     {
         Libc.SIGSEGV => "SIGSEGV, null-reference detection",

@@ -6,7 +6,7 @@ using NativeSnapc.Abi;
 namespace NativeSnapc.Host.OpenMpi;
 
 /// <summary>
-/// OBJ_NEW / OBJ_RETAIN / OBJ_RELEASE of opal/class/opal_object.h for a release build (spec/ABI.md §4).
+/// OBJ_NEW / OBJ_RETAIN / OBJ_RELEASE of opal/class/opal_object.h for a release build (docs/abi.md#obj-protocol).
 /// The C versions are static inline, so only <c>opal_class_initialize</c> and <c>opal_class_init_epoch</c> are
 /// reachable; the rest is redone here step by step. Objects are allocated with libc malloc because the host
 /// frees them with libc free (e.g. <c>orte_rml_send_callback</c> releases a sent buffer).

@@ -75,7 +75,7 @@ internal sealed unsafe partial class OpenMpiHost : IHostPort
     ];
 
     // Class descriptors whose size is checked: release size (the mirror struct) and the debug-build size
-    // (OPAL_ENABLE_DEBUG=1: 40-byte opal_object_t, 72-byte opal_list_item_t; spec/ABI.md §1.16).
+    // (OPAL_ENABLE_DEBUG=1: 40-byte opal_object_t, 72-byte opal_list_item_t; docs/abi.md#debug-builds).
     private static readonly (string Symbol, string Type, int ReleaseSize, int DebugSize)[] s_checkedClasses =
     [
         ("opal_object_t_class", "opal_object_t", sizeof(OpalObject), 40),

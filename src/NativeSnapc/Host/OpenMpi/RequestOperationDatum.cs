@@ -6,7 +6,7 @@ using NativeSnapc.Coordinator;
 namespace NativeSnapc.Host.OpenMpi;
 
 /// <summary>
-/// Reads the caller's <c>orte_snapc_base_request_op_t</c> (release-build layout, spec/ABI.md §1.10) into a
+/// Reads the caller's <c>orte_snapc_base_request_op_t</c> (release-build layout, docs/abi.md#struct-layouts) into a
 /// <see cref="RequestOperation"/> and writes the results back. Only valid after a successful
 /// <see cref="OpenMpiHost.TryBind"/>, which refuses hosts with another object layout.
 /// </summary>
