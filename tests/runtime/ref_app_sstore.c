@@ -36,9 +36,11 @@ typedef struct {
     char *metadata_filename;
     char *crs_comp;
     bool ckpt_skipped;
+    unsigned long synced; /* order of the handle's sync, 0 = not synced yet */
 } handle_info_t;
 
 static handle_info_t handles[MAX_HANDLES];
+static unsigned long syncs;
 static pthread_mutex_t handles_lock = PTHREAD_MUTEX_INITIALIZER;
 static int pull_timeout;
 
@@ -185,6 +187,13 @@ static int slot_register_handle(orte_sstore_base_handle_t id)
     if (NULL != h) {
         clear_handle(h); /* central drops a stale record for the same handle */
     }
+    /* A handle is done with once synced; only the last synced one is still read (the leader's checkpoint
+     * completion reads its seq and ref after the sync), so every older synced record is dropped here. */
+    for (int i = 0; i < MAX_HANDLES; ++i) {
+        if (handles[i].used && 0 != handles[i].synced && handles[i].synced < syncs) {
+            clear_handle(&handles[i]);
+        }
+    }
     for (int i = 0; i < MAX_HANDLES && NULL == h; ++i) {
         if (!handles[i].used) {
             h = &handles[i];
@@ -300,6 +309,7 @@ static int slot_sync(orte_sstore_base_handle_t id)
         rc = ORTE_ERR_NOT_FOUND;
     } else {
         rc = metadata_timestamp(h);
+        h->synced = ++syncs;
         skipped = h->ckpt_skipped;
         crs_comp = NULL == h->crs_comp ? NULL : strdup(h->crs_comp);
     }

@@ -16,6 +16,25 @@ namespace NativeSnapc.Tests.EndToEnd;
 [NonParallelizable]
 public sealed class CheckpointPathTests
 {
+    /// <summary>
+    /// A long-running process takes many checkpoints: more than the reference runtime's sstore table holds (64),
+    /// which fills only if handles are never freed after their sync. Every one must succeed, with its own sequence.
+    /// </summary>
+    [Test]
+    public void SeventyCheckpointsInOneProcessAllSucceed()
+    {
+        const int Checkpoints = 70;
+        using var runtime = new ReferenceRuntime();
+        var steps = new[] { "init" }.Concat(Enumerable.Repeat("request:checkpoint", Checkpoints)).Append("finalize");
+        var app = runtime.RunApp(steps, bound: RunBound);
+
+        AssertEndedByItself(runtime, app, 0);
+        var checkpoints = app.StepsOf(0).Where(s => s.Step == "request:checkpoint").ToList();
+        Assert.That(checkpoints.Select(s => s.Rc), Is.All.EqualTo(0), runtime.Transcript());
+        Assert.That(checkpoints.Select(s => s["seq"]), Is.EqualTo(Enumerable.Range(0, Checkpoints).Select(i => i.ToString())));
+        Assert.That(app.Lines, Has.None.Contains("table-full"));
+    }
+
     [Test]
     public void ASignalledCheckpointRunsTheWholeHandshakeAndWritesTheSnapshotMetadata()
     {
