@@ -4,8 +4,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
+using NativeSnapc.Protocol.Dss;
+using NativeSnapc.Protocol.Wire;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Dss;

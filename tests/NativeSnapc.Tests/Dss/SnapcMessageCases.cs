@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Dss;

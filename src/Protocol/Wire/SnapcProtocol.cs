@@ -1,4 +1,4 @@
-namespace NativeSnapc.Abi;
+namespace NativeSnapc.Protocol.Wire;
 
 /// <summary><c>orte_snapc_base_request_op_event_t</c> (orte/mca/snapc/snapc.h).</summary>
 internal enum SnapcOpEvent
