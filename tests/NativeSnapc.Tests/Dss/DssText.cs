@@ -24,6 +24,11 @@ internal sealed record DssItem(string Type, IReadOnlyList<string> Values)
 
     public static DssItem JobId(uint value) => Of("jobid", Num(value));
 
+    /// <summary>OPAL_UINT32, also ORTE_SSTORE_HANDLE.</summary>
+    public static DssItem UInt32(uint value) => Of("uint32", Num(value));
+
+    public static DssItem Size(ulong value) => Of("size", Num(value));
+
     public static DssItem Pid(int value) => Of("pid", Num(value));
 
     public static DssItem Bool(bool value) => Of("bool", value ? "1" : "0");

@@ -8,7 +8,7 @@ using NUnit.Framework;
 namespace NativeSnapc.Tests.Dss;
 
 /// <summary>
-/// One message of spec/ABI.md §6.3 with concrete values: how the managed builder makes it, the same
+/// One message of spec/ABI.md §6.3 (or of the coordinators: HNP ↔ daemon, sstore/central) with concrete values: how the managed builder makes it, the same
 /// opal_dss.pack calls in the oracle's terms, and a check that the managed parser reads it back.
 /// </summary>
 internal sealed record SnapcMessageCase(
@@ -67,6 +67,7 @@ internal static class SnapcMessageCases
             Reply("CHECKPOINT_FAILED", t => Call((DssBufferType b, out byte[] p) => SnapcMessages.BuildCheckpointDone(b, -1, out p), t), SnapcOpEvent.Checkpoint, -1),
             Reply("MIGRATE_DONE", t => Call(SnapcMessages.BuildMigrateDone, t), SnapcOpEvent.Migrate, 0),
         };
+        cases.AddRange(CoordinatorMessageCases.Create());
         return cases;
     }
 
