@@ -1,3 +1,5 @@
+using NativeSnapc.Protocol;
+
 namespace NativeSnapc.Abi;
 
 /// <summary>MCA component-structure constants (opal/mca/mca.h).</summary>

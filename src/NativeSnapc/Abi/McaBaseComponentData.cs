@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using NativeSnapc.Protocol;
 
 namespace NativeSnapc.Abi;
 

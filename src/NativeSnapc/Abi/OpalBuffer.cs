@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using NativeSnapc.Protocol;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Abi;
 

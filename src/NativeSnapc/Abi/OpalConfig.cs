@@ -1,3 +1,5 @@
+using NativeSnapc.Protocol;
+
 namespace NativeSnapc.Abi;
 
 /// <summary>

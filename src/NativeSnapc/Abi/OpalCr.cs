@@ -1,3 +1,5 @@
+using NativeSnapc.Protocol;
+
 namespace NativeSnapc.Abi;
 
 /// <summary>Checkpoint/restart runtime constants (opal/runtime/opal_cr.h).</summary>

@@ -1,3 +1,5 @@
+using NativeSnapc.Protocol;
+
 namespace NativeSnapc.Abi;
 
 /// <summary>RML constants other than tags (orte/mca/rml/rml_types.h).</summary>

@@ -1,3 +1,5 @@
+using NativeSnapc.Protocol;
+
 namespace NativeSnapc.Abi;
 
 /// <summary><c>orte_sstore_base_key_t</c> values, SSTORE_METADATA_* (uint32, orte/mca/sstore/sstore.h).</summary>

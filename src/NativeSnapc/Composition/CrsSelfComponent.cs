@@ -4,6 +4,7 @@ using NativeSnapc.Crs;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Host.OpenMpi;
 using NativeSnapc.Interop;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Composition;
 

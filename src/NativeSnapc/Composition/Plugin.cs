@@ -1,9 +1,9 @@
-using NativeSnapc.Abi;
 using NativeSnapc.Channels.Fifo;
 using NativeSnapc.Channels.Signals;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Host.OpenMpi;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Composition;
 

@@ -3,6 +3,7 @@ using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Host.OpenMpi;
 using NativeSnapc.Interop;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Composition;
 

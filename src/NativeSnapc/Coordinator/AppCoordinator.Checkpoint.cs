@@ -2,6 +2,7 @@ using NativeSnapc.Abi;
 using NativeSnapc.Channels;
 using NativeSnapc.Channels.Fifo;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Coordinator;
 

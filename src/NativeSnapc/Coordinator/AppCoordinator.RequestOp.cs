@@ -1,6 +1,7 @@
 using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Coordinator;
 

@@ -3,10 +3,11 @@ using System.Diagnostics;
 using System.Threading;
 using NativeSnapc.Abi;
 using NativeSnapc.Channels;
-using NativeSnapc.Channels.Dss;
 using NativeSnapc.Channels.Fifo;
 using NativeSnapc.Channels.Signals;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Coordinator;
 

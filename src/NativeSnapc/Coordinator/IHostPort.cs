@@ -1,5 +1,5 @@
 using System;
-using NativeSnapc.Abi;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Coordinator;
 

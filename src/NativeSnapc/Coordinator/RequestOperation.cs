@@ -1,6 +1,6 @@
 using System.Collections.Generic;
-using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Coordinator;
 

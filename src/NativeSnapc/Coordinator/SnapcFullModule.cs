@@ -1,5 +1,6 @@
 using NativeSnapc.Abi;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Coordinator;
 

@@ -1,7 +1,7 @@
 using System;
-using NativeSnapc.Abi;
 using NativeSnapc.Channels.Files;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Crs;
 

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NativeSnapc.Abi;
 using NativeSnapc.Composition;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Exports;
 

@@ -1,6 +1,6 @@
 using System;
-using NativeSnapc.Abi;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Exports;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using NativeSnapc.Abi;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Exports;
 

@@ -4,9 +4,10 @@ using System.Diagnostics;
 using System.Linq;
 using NativeSnapc.Abi;
 using NativeSnapc.Channels;
-using NativeSnapc.Channels.Dss;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Coordinator;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using NativeSnapc.Abi;
 using NativeSnapc.Coordinator;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Tests.Coordinator;
 

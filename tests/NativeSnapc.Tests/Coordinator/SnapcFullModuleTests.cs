@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using NativeSnapc.Abi;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Wire;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Coordinator;

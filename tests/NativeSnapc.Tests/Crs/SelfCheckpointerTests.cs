@@ -1,10 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
-using NativeSnapc.Abi;
 using NativeSnapc.Channels.Files;
 using NativeSnapc.Crs;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Wire;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Crs;

@@ -1,8 +1,9 @@
 using System;
 using System.Linq;
 using System.Text;
-using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
+using NativeSnapc.Protocol.Dss;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Dss;

@@ -4,8 +4,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
+using NativeSnapc.Protocol.Dss;
+using NativeSnapc.Protocol.Wire;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Dss;
@@ -23,6 +23,11 @@ internal sealed record DssItem(string Type, IReadOnlyList<string> Values)
     public static DssItem UInt8(byte value) => Of("uint8", Num(value));
 
     public static DssItem JobId(uint value) => Of("jobid", Num(value));
+
+    /// <summary>OPAL_UINT32, also ORTE_SSTORE_HANDLE.</summary>
+    public static DssItem UInt32(uint value) => Of("uint32", Num(value));
+
+    public static DssItem Size(ulong value) => Of("size", Num(value));
 
     public static DssItem Pid(int value) => Of("pid", Num(value));
 

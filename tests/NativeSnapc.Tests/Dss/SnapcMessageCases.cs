@@ -1,15 +1,16 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Dss;
 
 /// <summary>
-/// One message of docs/dss.md#golden-vectors-non-described with concrete values: how the managed builder makes it, the
-/// same opal_dss.pack calls in the oracle's terms, and a check that the managed parser reads it back.
+/// One message of docs/dss.md#golden-vectors-non-described (or of the coordinators: HNP ↔ daemon, sstore/central)
+/// with concrete values: how the managed builder makes it, the same opal_dss.pack calls in the oracle's terms, and a
+/// check that the managed parser reads it back.
 /// </summary>
 internal sealed record SnapcMessageCase(
     string Name,
@@ -68,6 +69,7 @@ internal static class SnapcMessageCases
             Reply("CHECKPOINT_FAILED", t => Call((DssBufferType b, out byte[] p) => SnapcMessages.BuildCheckpointDone(b, -1, out p), t), SnapcOpEvent.Checkpoint, -1),
             Reply("MIGRATE_DONE", t => Call(SnapcMessages.BuildMigrateDone, t), SnapcOpEvent.Migrate, 0),
         };
+        cases.AddRange(CoordinatorMessageCases.Create());
         return cases;
     }
 

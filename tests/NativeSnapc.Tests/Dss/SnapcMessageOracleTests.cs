@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
+using NativeSnapc.Protocol.Wire;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Dss;

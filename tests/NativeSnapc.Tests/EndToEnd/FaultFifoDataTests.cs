@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using NativeSnapc.Abi;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 using static NativeSnapc.Tests.EndToEnd.FaultScenario;

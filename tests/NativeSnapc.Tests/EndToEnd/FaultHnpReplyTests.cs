@@ -1,5 +1,5 @@
 using System;
-using NativeSnapc.Abi;
+using NativeSnapc.Protocol.Wire;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 using static NativeSnapc.Tests.EndToEnd.FaultScenario;

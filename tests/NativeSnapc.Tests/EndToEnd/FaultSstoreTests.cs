@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using NativeSnapc.Abi;
+using NativeSnapc.Protocol.Wire;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 using static NativeSnapc.Tests.EndToEnd.FaultScenario;

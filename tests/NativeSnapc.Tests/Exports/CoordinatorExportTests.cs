@@ -4,6 +4,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using NativeSnapc.Abi;
 using NativeSnapc.Interop;
+using NativeSnapc.Protocol.Wire;
 using NativeSnapc.Tests.Channels;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;

@@ -2,6 +2,8 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 using NativeSnapc.Abi;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 

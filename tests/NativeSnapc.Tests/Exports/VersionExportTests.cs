@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using NativeSnapc.Protocol.Wire;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 
@@ -34,9 +35,9 @@ public sealed unsafe partial class VersionExportTests
     public void QueryVersionRejectsNullPointersWithBadParam()
     {
         uint value;
-        Assert.That(QueryVersion(null, &value, &value), Is.EqualTo(Abi.OpalStatus.BadParam));
-        Assert.That(QueryVersion(&value, null, &value), Is.EqualTo(Abi.OpalStatus.BadParam));
-        Assert.That(QueryVersion(&value, &value, null), Is.EqualTo(Abi.OpalStatus.BadParam));
+        Assert.That(QueryVersion(null, &value, &value), Is.EqualTo(OpalStatus.BadParam));
+        Assert.That(QueryVersion(&value, null, &value), Is.EqualTo(OpalStatus.BadParam));
+        Assert.That(QueryVersion(&value, &value, null), Is.EqualTo(OpalStatus.BadParam));
     }
 
     [Test]

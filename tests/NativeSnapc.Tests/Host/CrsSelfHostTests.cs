@@ -6,6 +6,7 @@ using NativeSnapc.Abi;
 using NativeSnapc.Crs;
 using NativeSnapc.Host.OpenMpi;
 using NativeSnapc.Interop;
+using NativeSnapc.Protocol.Wire;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 

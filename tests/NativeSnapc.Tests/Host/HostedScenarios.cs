@@ -6,10 +6,11 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Host.OpenMpi;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 using NativeSnapc.Tests.Support;
 
 namespace NativeSnapc.Tests.Host;

@@ -2,8 +2,9 @@ using System;
 using System.Runtime.InteropServices;
 using System.Text;
 using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
 using NativeSnapc.Host.OpenMpi;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Host;

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using NativeSnapc.Abi;
+using NativeSnapc.Protocol;
 
 namespace NativeSnapc.Tests.Layout;
 
@@ -27,18 +27,22 @@ internal sealed record MirrorConstant(FieldInfo Field, string CName, object? Val
 }
 
 /// <summary>
-/// Everything in the library assembly the ABI tests check: the structs of the NativeSnapc.Abi namespace and
+/// Everything in the library assembly the ABI tests check: the structs of the NativeSnapc.Abi and
+/// NativeSnapc.Protocol.Wire namespaces and
 /// every field, anywhere in the assembly, that names a C constant.
 /// </summary>
 internal static class AbiCatalog
 {
     public const string AbiNamespace = "NativeSnapc.Abi";
 
+    /// <summary>The wire types shared with the command (src/Protocol): mirrors of Open MPI types too, checked alike.</summary>
+    public const string ProtocolWireNamespace = "NativeSnapc.Protocol.Wire";
+
     public static Assembly LibraryAssembly { get; } = typeof(NativeTypeNameAttribute).Assembly;
 
-    /// <summary>Top-level value types of the Abi namespace that are not enums (compiler-generated fixed-buffer types are nested, so excluded).</summary>
+    /// <summary>Top-level value types of the Abi and protocol wire namespaces that are not enums (compiler-generated fixed-buffer types are nested, so excluded).</summary>
     public static IReadOnlyList<Type> AbiStructTypes { get; } = LibraryAssembly.GetTypes()
-        .Where(t => t.Namespace == AbiNamespace && t.IsValueType && !t.IsEnum && !t.IsNested
+        .Where(t => (t.Namespace == AbiNamespace || t.Namespace == ProtocolWireNamespace) && t.IsValueType && !t.IsEnum && !t.IsNested
                     && t.GetCustomAttribute<CompilerGeneratedAttribute>() is null)
         .OrderBy(t => t.Name, StringComparer.Ordinal)
         .ToArray();

@@ -4,7 +4,7 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using NativeSnapc.Abi;
+using NativeSnapc.Protocol;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Layout;
@@ -46,7 +46,7 @@ public sealed class AbiCompletenessTests
                 problems.Add($"{type.FullName}.{field.Name}: no [NativeTypeName] with its C declaration type");
             }
         }
-        TestContext.Out.WriteLine($"{AbiCatalog.AbiStructTypes.Count} structs in {AbiCatalog.AbiNamespace}, {AbiCatalog.Mirrors.Count} with [NativeTypeName].");
+        TestContext.Out.WriteLine($"{AbiCatalog.AbiStructTypes.Count} structs in {AbiCatalog.AbiNamespace} and {AbiCatalog.ProtocolWireNamespace}, {AbiCatalog.Mirrors.Count} with [NativeTypeName].");
         Assert.That(problems, Is.Empty, () => string.Join("\n", problems));
     }
 

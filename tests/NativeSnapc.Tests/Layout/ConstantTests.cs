@@ -87,9 +87,9 @@ public sealed class ConstantTests
     public void Every_status_code_the_library_returns_is_in_the_public_header()
     {
         var header = System.IO.File.ReadAllText(System.IO.Path.Combine(TestEnvironment.IncludeDir, "native_snapc", "opal.h"));
-        var codes = typeof(NativeSnapc.Abi.OpalStatus)
+        var codes = typeof(NativeSnapc.Protocol.Wire.OpalStatus)
             .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-            .Select(f => f.GetCustomAttributes(typeof(NativeSnapc.Abi.NativeNameAttribute), false).Cast<NativeSnapc.Abi.NativeNameAttribute>().Single().Name)
+            .Select(f => f.GetCustomAttributes(typeof(NativeSnapc.Protocol.NativeNameAttribute), false).Cast<NativeSnapc.Protocol.NativeNameAttribute>().Single().Name)
             .ToList();
         Assert.That(codes, Has.Member("OPAL_ERR_NOT_INITIALIZED"));
         var missing = codes.Where(c => !header.Contains($" NSNAPC_{c} = ", StringComparison.Ordinal)

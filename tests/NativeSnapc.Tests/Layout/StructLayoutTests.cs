@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.InteropServices;
+using NativeSnapc.Protocol;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Layout;

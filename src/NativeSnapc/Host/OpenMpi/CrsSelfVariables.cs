@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using NativeSnapc.Abi;
 using NativeSnapc.Crs;
 using NativeSnapc.Interop;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Host.OpenMpi;
 

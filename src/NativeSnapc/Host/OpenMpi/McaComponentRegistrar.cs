@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using NativeSnapc.Abi;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Host.OpenMpi;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using NativeSnapc.Abi;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Host.OpenMpi;
 

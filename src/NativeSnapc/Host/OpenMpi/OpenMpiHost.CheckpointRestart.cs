@@ -6,6 +6,7 @@ using NativeSnapc.Abi;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Interop;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Host.OpenMpi;
 

@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using NativeSnapc.Abi;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Host.OpenMpi;
 

@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using NativeSnapc.Abi;
-using NativeSnapc.Channels.Dss;
 using NativeSnapc.Coordinator;
+using NativeSnapc.Protocol.Snapc;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Host.OpenMpi;
 

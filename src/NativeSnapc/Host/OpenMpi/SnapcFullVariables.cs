@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using NativeSnapc.Abi;
 using NativeSnapc.Coordinator;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Host.OpenMpi;
 

@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
-using NativeSnapc.Abi;
+using NativeSnapc.Protocol.Dss;
+using NativeSnapc.Protocol.Wire;
 
-namespace NativeSnapc.Channels.Dss;
+namespace NativeSnapc.Protocol.Snapc;
 
 /// <summary>One row of a MIGRATE request (<c>mig_vpids[i]</c>, <c>mig_host_pref[i]</c>, <c>mig_vpid_pref[i]</c>, <c>mig_off_node[i]</c>).</summary>
 internal readonly record struct SnapcMigrationEntry(int Vpid, string? HostPreference, int VpidPreference, int OffNode);

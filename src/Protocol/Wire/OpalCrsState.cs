@@ -1,4 +1,4 @@
-namespace NativeSnapc.Abi;
+namespace NativeSnapc.Protocol.Wire;
 
 /// <summary><c>opal_crs_state_type_t</c> (opal/mca/crs/crs.h, 4 bytes): checkpoint/restart states, the ft_event argument.</summary>
 internal enum OpalCrsState

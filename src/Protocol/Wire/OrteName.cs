@@ -1,4 +1,4 @@
-namespace NativeSnapc.Abi;
+namespace NativeSnapc.Protocol.Wire;
 
 /// <summary>Reserved <c>orte_jobid_t</c> / <c>orte_vpid_t</c> values (orte/types.h, opal/util/proc.h).</summary>
 internal static class OrteName

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NativeSnapc.Abi;
+namespace NativeSnapc.Protocol.Wire;
 
 /// <summary><c>orte_process_name_t</c> = <c>opal_process_name_t</c>: 8 bytes, passed by value.</summary>
 [StructLayout(LayoutKind.Sequential)]

@@ -1,6 +1,6 @@
 using System;
 
-namespace NativeSnapc.Abi;
+namespace NativeSnapc.Protocol;
 
 /// <summary>
 /// On a struct: the C type it mirrors, spelled as in the real Open MPI 4.1 headers (the layout tests

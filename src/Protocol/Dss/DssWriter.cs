@@ -1,9 +1,9 @@
 using System;
 using System.Buffers.Binary;
 using System.Text;
-using NativeSnapc.Abi;
+using NativeSnapc.Protocol.Wire;
 
-namespace NativeSnapc.Channels.Dss;
+namespace NativeSnapc.Protocol.Dss;
 
 /// <summary>
 /// Builds a DSS payload byte for byte as a sequence of <c>opal_dss.pack(buffer, src, n, TYPE)</c> calls on

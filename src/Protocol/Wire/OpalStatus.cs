@@ -1,4 +1,4 @@
-namespace NativeSnapc.Abi;
+namespace NativeSnapc.Protocol.Wire;
 
 /// <summary>Open MPI 4.1 status codes (opal/include/opal/constants.h; ORTE_* share the values).</summary>
 internal static class OpalStatus

@@ -1,4 +1,4 @@
-namespace NativeSnapc.Abi;
+namespace NativeSnapc.Protocol.Wire;
 
 /// <summary>
 /// DSS type identifiers (<c>opal_data_type_t</c>, one byte; opal/dss/dss_types.h, orte/util/... ).

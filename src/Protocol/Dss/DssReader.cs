@@ -2,9 +2,9 @@ using System;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
-using NativeSnapc.Abi;
+using NativeSnapc.Protocol.Wire;
 
-namespace NativeSnapc.Channels.Dss;
+namespace NativeSnapc.Protocol.Dss;
 
 /// <summary>
 /// Reads a DSS payload the way <c>opal_dss.unpack(buffer, dst, &amp;num_vals, TYPE)</c> of Open MPI 4.1

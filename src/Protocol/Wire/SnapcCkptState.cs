@@ -1,4 +1,4 @@
-namespace NativeSnapc.Abi;
+namespace NativeSnapc.Protocol.Wire;
 
 /// <summary>Snapc checkpoint states, ORTE_SNAPC_CKPT_STATE_* (orte/mca/snapc/snapc.h; plain ints).</summary>
 internal static class SnapcCkptState

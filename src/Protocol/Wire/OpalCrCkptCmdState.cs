@@ -1,4 +1,4 @@
-namespace NativeSnapc.Abi;
+namespace NativeSnapc.Protocol.Wire;
 
 /// <summary>
 /// <c>opal_cr_ckpt_cmd_state_t</c> (opal/runtime/opal_cr.h, 4 bytes). One C enum holds two groups: the
