@@ -1,7 +1,8 @@
 /*
  * native_snapc/native_snapc.h: the whole C ABI of libnative_snapc.so in one include: the library
  * version, the Open MPI 4.1 layouts, enums and constants it speaks (release build layouts), the
- * application coordinator's entry points and the two MCA components (snapc "full", CRS "self").
+ * application coordinator's entry points, the two MCA components (snapc "full", CRS "self") and the runtime's
+ * contract with the MPI profiling layer.
  */
 #ifndef NATIVE_SNAPC_NATIVE_SNAPC_H
 #define NATIVE_SNAPC_NATIVE_SNAPC_H
@@ -14,5 +15,6 @@
 #include "app_coord.h"
 #include "snapc_full.h"
 #include "crs_self.h"
+#include "runtime.h"
 
 #endif /* NATIVE_SNAPC_NATIVE_SNAPC_H */

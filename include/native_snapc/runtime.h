@@ -18,6 +18,18 @@ extern "C" {
 
 #define NSNAPC_RUNTIME_MPI_VERSION 1
 
+typedef int (*native_snapc_mpi_comm_rank_fn)(void *comm, int *rank);
+typedef int (*native_snapc_mpi_comm_size_fn)(void *comm, int *size);
+typedef int (*native_snapc_mpi_barrier_fn)(void *comm);
+typedef int (*native_snapc_mpi_bcast_fn)(void *buffer, int count, void *datatype, int root, void *comm);
+typedef int (*native_snapc_mpi_ibcast_fn)(void *buffer, int count, void *datatype, int root, void *comm, void **request);
+typedef int (*native_snapc_mpi_test_fn)(void **request, int *flag); /* status ignored */
+typedef int (*native_snapc_mpi_allreduce_fn)(const void *sendbuf, void *recvbuf, int count, void *datatype, void *op,
+                                             void *comm);
+typedef int (*native_snapc_mpi_gather_fn)(const void *sendbuf, int sendcount, void *sendtype, void *recvbuf,
+                                          int recvcount, void *recvtype, int root, void *comm);
+typedef int (*native_snapc_mpi_info_get_fn)(void *info, const char *key, int valuelen, char *value, int *flag);
+
 typedef struct native_snapc_mpi_v1 {
     size_t size;              /* sizeof(native_snapc_mpi_t): fields are only ever added at the end */
     int version;              /* NSNAPC_RUNTIME_MPI_VERSION */
@@ -31,15 +43,16 @@ typedef struct native_snapc_mpi_v1 {
     void *op_min;             /* MPI_MIN */
     void *request_null;       /* MPI_REQUEST_NULL */
 
-    int (*comm_rank)(void *comm, int *rank);
-    int (*comm_size)(void *comm, int *size);
-    int (*barrier)(void *comm);
-    int (*bcast)(void *buffer, int count, void *datatype, int root, void *comm);
-    int (*ibcast)(void *buffer, int count, void *datatype, int root, void *comm, void **request);
-    int (*test)(void **request, int *flag);                 /* status ignored */
-    int (*allreduce)(const void *sendbuf, void *recvbuf, int count, void *datatype, void *op, void *comm);
-    int (*gather)(const void *sendbuf, int sendcount, void *sendtype, void *recvbuf, int recvcount, void *recvtype,
-                  int root, void *comm);
+    native_snapc_mpi_comm_rank_fn comm_rank;
+    native_snapc_mpi_comm_size_fn comm_size;
+    native_snapc_mpi_barrier_fn barrier;
+    native_snapc_mpi_bcast_fn bcast;
+    native_snapc_mpi_ibcast_fn ibcast;
+    native_snapc_mpi_test_fn test;
+    native_snapc_mpi_allreduce_fn allreduce;
+    native_snapc_mpi_gather_fn gather;
+    native_snapc_mpi_info_get_fn info_get;  /* MPI_Info_get; info may be MPI_INFO_NULL */
+    void *info_null;          /* MPI_INFO_NULL */
 } native_snapc_mpi_t;
 
 /*

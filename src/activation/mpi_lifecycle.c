@@ -44,6 +44,11 @@ static int adapt_gather(const void *sendbuf, int sendcount, void *sendtype, void
                        (MPI_Comm) comm);
 }
 
+static int adapt_info_get(void *info, const char *key, int valuelen, char *value, int *flag)
+{
+    return PMPI_Info_get((MPI_Info) info, key, valuelen, value, flag);
+}
+
 static void start_runtime(int thread_level)
 {
     native_snapc_mpi_t mpi = {
@@ -65,6 +70,8 @@ static void start_runtime(int thread_level)
         .test = adapt_test,
         .allreduce = adapt_allreduce,
         .gather = adapt_gather,
+        .info_get = adapt_info_get,
+        .info_null = (void *) MPI_INFO_NULL,
     };
     /* The program's MPI_Init never fails because of checkpointing: the runtime says why it is off and returns. */
     (void) native_snapc_runtime_start(&mpi);

@@ -24,4 +24,12 @@ int native_snapc_spawnp(pid_t *pid, char *const argv[]);
  */
 int native_snapc_execvp(char *const argv[]);
 
+/*
+ * posix_spawn(3) of argv[0] (a path) in a new session (POSIX_SPAWN_SETSID), with an empty signal mask and every
+ * signal at its default disposition, standard input from /dev/null, standard output and error appended to
+ * log_path (created 0600), and no other descriptor of the caller's (an MPI rank holds many). For a daemon the
+ * caller starts and must not tie to itself. Returns 0 and the child's pid, or an errno value.
+ */
+int native_snapc_spawn_detached(pid_t *pid, char *const argv[], const char *log_path);
+
 #endif /* NATIVE_SNAPC_POSIX_CALLS_H */

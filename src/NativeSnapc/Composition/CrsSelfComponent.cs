@@ -105,6 +105,28 @@ internal static unsafe class CrsSelfComponent
 
     public static int RegThread() => s_checkpointer.RegThread();
 
+    /// <summary>The runtime selects the component in MPI_Init, before a program registers its callbacks.</summary>
+    public static void AllowSelectionWithoutCallbacks() => s_checkpointer.SelectableWithoutCallbacks = true;
+
+    /// <summary>OMPI_CR_self_register_*_callback: stores the callback; a restart callback may be owed a call.</summary>
+    public static int RegisterCheckpointCallback(nint function)
+    {
+        SelfCallbackRegistry.Checkpoint = function;
+        return OpalStatus.Success;
+    }
+
+    public static int RegisterContinueCallback(nint function)
+    {
+        SelfCallbackRegistry.Continue = function;
+        return OpalStatus.Success;
+    }
+
+    public static int RegisterRestartCallback(nint function)
+    {
+        SelfCallbackRegistry.Restart = function;
+        return function == 0 ? OpalStatus.Success : s_checkpointer.RestartCallbackRegistered();
+    }
+
     /// <summary>native_snapc_crs_self_snapshot_directory: the published directory, or NULL.</summary>
     public static byte* SnapshotDirectoryInProgress() => (byte*)CheckpointInProgress.SnapshotDirectory;
 }

@@ -70,6 +70,10 @@ internal static class Plugin
         return status;
     }
 
+    /// <summary>The attempts the coordinator has ended so far and whether the last one succeeded (0, false without one).</summary>
+    public static (int Finished, bool LastSucceeded) CheckpointAttempts =>
+        s_coordinator is { } coordinator ? (coordinator.AttemptsFinished, coordinator.LastAttemptSucceeded) : (0, false);
+
     private static AppCoordinator? Current(string export)
     {
         var coordinator = s_coordinator;

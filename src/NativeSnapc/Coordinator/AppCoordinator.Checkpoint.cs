@@ -1,3 +1,4 @@
+using System.Threading;
 using NativeSnapc.Abi;
 using NativeSnapc.Channels;
 using NativeSnapc.Channels.Fifo;
@@ -227,12 +228,23 @@ internal sealed partial class AppCoordinator
         }
     }
 
+    /// <summary>How many attempts driven by the notify callback have ended (for the runtime's safe points).</summary>
+    public int AttemptsFinished => Volatile.Read(ref _attemptsFinished);
+
+    /// <summary>Whether the last of them took a checkpoint (or resumed from one).</summary>
+    public bool LastAttemptSucceeded => Volatile.Read(ref _lastAttemptSucceeded);
+
+    private int _attemptsFinished;
+    private bool _lastAttemptSucceeded;
+
     /// <summary>Stage 3 and what follows it in notify_response: the optional wait for termination.</summary>
     private int FinishAttempt(int crState, int exitStatus, bool terminateIfAsked)
     {
         Log.Verbose(5, "App) notify_response: Stage 3...");
         var terminate = terminateIfAsked && _currentOptions?.Term == true;
         exitStatus = First(exitStatus, Stage3(crState, skipFinishMessage: false, keepCheckpointActive: terminate));
+        Volatile.Write(ref _lastAttemptSucceeded, exitStatus == OpalStatus.Success && crState is CrsContinue or CrsRestart or CrsTerm);
+        Interlocked.Increment(ref _attemptsFinished);
         if (terminate)
         {
             Log.Verbose(10, "App) notify_response: User has asked to terminate the application");

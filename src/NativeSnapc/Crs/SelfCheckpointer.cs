@@ -48,6 +48,16 @@ internal sealed class SelfCheckpointer
     public bool CheckpointsEnabled => _enabled;
 
     /// <summary>
+    /// Offer the module even when the application has no checkpoint callback yet: the native-snapc runtime selects
+    /// the component inside MPI_Init, and a program using Open MPI's C/R API registers its callbacks after that. A
+    /// checkpoint without a callback then fails with a clear error.
+    /// </summary>
+    public bool SelectableWithoutCallbacks { get; set; }
+
+    /// <summary>A restarted program (crs_self_do_restart) had no restart callback at init: the first one registered is called.</summary>
+    private bool _restartOwed;
+
+    /// <summary>
     /// The component's query. A tool gets priority 0 and the module (so a tool such as opal-restart can still
     /// select "self" by name to restart). Otherwise the module is offered, with crs_self_priority, only if the
     /// application defines its checkpoint callback and checkpoints are enabled, as in the original.
@@ -61,7 +71,7 @@ internal sealed class SelfCheckpointer
             return new SelfQueryResult(OpalStatus.Success, 0, true);
         }
         var callbacks = _host.FindCallbacks(settings.Prefix);
-        if (!callbacks.HasCheckpoint)
+        if (!callbacks.HasCheckpoint && !SelectableWithoutCallbacks)
         {
             Verbose(settings, 1, $"component_query(): not available: {MissingCheckpointCallback(callbacks)}");
             return new SelfQueryResult(OpalStatus.Error, -1, false);
@@ -101,10 +111,37 @@ internal sealed class SelfCheckpointer
         }
         if (!callbacks.HasRestart)
         {
-            Verbose(settings, 1, $"module_init(): crs_self_do_restart is set but {callbacks.Prefix}_restart is not defined: nothing to call");
+            Verbose(settings, 1, $"module_init(): crs_self_do_restart is set but {callbacks.Prefix}_restart is not defined: "
+                                 + "the first restart callback registered with OMPI_CR_self_register_restart_callback will be called");
+            _restartOwed = true;
             return OpalStatus.Success;
         }
         Verbose(settings, 10, "module_init: Call their restart function");
+        return CallRestart(callbacks);
+    }
+
+    /// <summary>
+    /// A restart callback was registered (OMPI_CR_self_register_restart_callback). In a restarted program that had
+    /// none when the checkpointer initialised, it is called now, once: that is how such a program learns it is
+    /// restarting. Otherwise nothing happens.
+    /// </summary>
+    public int RestartCallbackRegistered()
+    {
+        if (!_restartOwed)
+        {
+            return OpalStatus.Success;
+        }
+        var callbacks = _host.FindCallbacks(_settings().Prefix);
+        if (!callbacks.HasRestart)
+        {
+            return OpalStatus.Success;
+        }
+        _restartOwed = false;
+        return CallRestart(callbacks);
+    }
+
+    private static int CallRestart(ISelfCallbacks callbacks)
+    {
         var rc = callbacks.Restart();
         if (rc != 0)
         {
@@ -321,8 +358,9 @@ internal sealed class SelfCheckpointer
     private static string MissingCheckpointCallback(ISelfCallbacks callbacks) =>
         string.IsNullOrEmpty(callbacks.Prefix)
             ? "crs_self_prefix is empty, so there is no checkpoint callback to look up"
-            : $"the application defines no {callbacks.Prefix}_checkpoint callback (it must be visible in the process's global scope: "
-              + "link the executable with -rdynamic, or set crs_self_prefix)";
+            : $"the application has no checkpoint callback: it registered none (OMPI_CR_self_register_checkpoint_callback) and defines no "
+              + $"{callbacks.Prefix}_checkpoint (which must be visible in the process's global scope: link the executable with -rdynamic, "
+              + "or set crs_self_prefix)";
 
     private static string Describe(ISelfCallbacks callbacks, bool found, string suffix) =>
         $"{(found ? "" : "no ")}{callbacks.Prefix}_{suffix}";

@@ -14,4 +14,6 @@ internal static partial class Libc
     [LibcName("EINVAL")] public const int EINVAL = 22;
     [LibcName("EPIPE")] public const int EPIPE = 32;
     [LibcName("ELOOP")] public const int ELOOP = 40;
+    [LibcName("ECONNRESET")] public const int ECONNRESET = 104;
+    [LibcName("ECONNREFUSED")] public const int ECONNREFUSED = 111;
 }

@@ -26,4 +26,5 @@ internal static class OpalStatus
     [NativeName("OPAL_ERR_SILENT")] public const int Silent = -43;
     [NativeName("OPAL_ERR_NOT_INITIALIZED")] public const int NotInitialized = -44;
     [NativeName("OPAL_ERR_CONNECTION_FAILED")] public const int ConnectionFailed = -49;
+    [NativeName("ORTE_ERR_ADDRESSEE_UNKNOWN")] public const int AddresseeUnknown = -116;
 }

@@ -31,6 +31,9 @@ internal static class OpenMpiHeaders
         "orte/mca/sstore/sstore.h",
         "orte/mca/snapc/snapc.h",
         "orte/mca/snapc/base/base.h",
+        "orte/constants.h",
+        "opal/mca/crs/base/base.h",
+        "orte/mca/sstore/base/base.h",
     };
 
     /// <param name="withProjectHeaders">Also include the project's own public headers (include/native_snapc).</param>

@@ -6,7 +6,8 @@ namespace NativeSnapc.Host.OpenMpi;
 
 /// <summary>
 /// The application's <c>&lt;prefix&gt;_checkpoint</c>, <c>_continue</c> and <c>_restart</c>, found by name in the
-/// process's global scope (as the original's dlsym(RTLD_DEFAULT, name)). An empty prefix finds nothing.
+/// process's global scope (as the original's dlsym(RTLD_DEFAULT, name)) unless the program registered its own
+/// through the C/R API (<see cref="SelfCallbackRegistry"/>), which wins. An empty prefix finds nothing by name.
 /// </summary>
 internal sealed unsafe class SelfCallbacks : ISelfCallbacks
 {
@@ -22,13 +23,15 @@ internal sealed unsafe class SelfCallbacks : ISelfCallbacks
         _restart = (delegate* unmanaged[Cdecl]<int>)restart;
     }
 
+    /// <summary>Each callback: the one registered through the C/R API if any, else the one named <paramref name="prefix"/>_….</summary>
     public static SelfCallbacks Find(string prefix) =>
-        string.IsNullOrEmpty(prefix)
-            ? new SelfCallbacks(prefix, 0, 0, 0)
-            : new SelfCallbacks(prefix,
-                HostSymbols.ResolveGlobal(prefix + "_checkpoint"),
-                HostSymbols.ResolveGlobal(prefix + "_continue"),
-                HostSymbols.ResolveGlobal(prefix + "_restart"));
+        new(prefix,
+            Either(SelfCallbackRegistry.Checkpoint, prefix, "_checkpoint"),
+            Either(SelfCallbackRegistry.Continue, prefix, "_continue"),
+            Either(SelfCallbackRegistry.Restart, prefix, "_restart"));
+
+    private static nint Either(nint registered, string prefix, string suffix) =>
+        registered != 0 ? registered : string.IsNullOrEmpty(prefix) ? 0 : HostSymbols.ResolveGlobal(prefix + suffix);
 
     public string Prefix { get; }
 

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using NativeSnapc.Channels.Fifo;
+using NativeSnapc.Interop;
+
+namespace NativeSnapc.Channels.Node;
+
+/// <summary>
+/// Reaches the node's local coordinator, starting it when none answers (docs/runtime.md): the first rank of the
+/// node that takes the spawn lock starts <c>native-snapc local</c>, which detaches and exits once it listens;
+/// every rank connects within the bound. Without a command to start, only connecting is tried.
+/// </summary>
+internal static unsafe class LocalCoordinatorLauncher
+{
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(20);
+
+    /// <param name="command">The native-snapc executable, or null: connect only.</param>
+    /// <param name="jobFile">The job file the local coordinator reads (address and secret of the global coordinator).</param>
+    public static ChannelResult Connect(string nodeDirectory, string? command, string? jobFile, TimeSpan bound, out NodeConnection? connection)
+    {
+        var socket = Path.Combine(nodeDirectory, NodeDirectory.SocketName);
+        var deadline = Deadline.After(bound);
+        ChannelResult last;
+        var started = false;
+        while (true)
+        {
+            last = NodeConnection.Connect(socket, out connection);
+            if (last.Ok || last.Failure != ChannelFailure.PeerGone)
+            {
+                return last;
+            }
+            if (command is null)
+            {
+                return ChannelResult.Fail(ChannelFailure.PeerGone,
+                    $"no local coordinator answers on {socket} ({last.Detail}), and NATIVE_SNAPC_COMMAND is not set to start one");
+            }
+            if (!started)
+            {
+                var spawned = StartIfFirst(nodeDirectory, socket, command, jobFile, deadline, out started);
+                if (!spawned.Ok)
+                {
+                    return spawned;
+                }
+                if (started)
+                {
+                    continue;
+                }
+            }
+            if (deadline.Expired)
+            {
+                return ChannelResult.Fail(ChannelFailure.TimedOut,
+                    $"no local coordinator answered on {socket} within {bound.TotalSeconds:0.###} s (its log: {Path.Combine(nodeDirectory, NodeDirectory.LogName)})");
+            }
+            var pause = new Libc.TimeSpec { tv_sec = 0, tv_nsec = (long)(RetryPause.TotalMilliseconds * 1_000_000) };
+            Libc.NanoSleep(&pause, null);
+        }
+    }
+
+    /// <summary>
+    /// Takes the spawn lock without waiting; the holder that still finds no local coordinator starts one and waits
+    /// for its first process to exit (0: listening). <paramref name="started"/> says whether this rank did.
+    /// </summary>
+    private static ChannelResult StartIfFirst(string nodeDirectory, string socket, string command, string? jobFile, Deadline deadline, out bool started)
+    {
+        started = false;
+        var lockPath = new NativePath(Path.Combine(nodeDirectory, NodeDirectory.LockName));
+        var opened = Libc.OpenCreate(lockPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0x180, out var lockFd);
+        if (opened.IsError)
+        {
+            return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot open the spawn lock {lockPath}: {opened.Message}", opened.RawErrno);
+        }
+        try
+        {
+            var locked = Libc.Flock(lockFd, Libc.LOCK_EX | Libc.LOCK_NB);
+            if (locked.IsError)
+            {
+                // Another rank of this node is starting it.
+                return locked.RawErrno == Libc.EWOULDBLOCK
+                    ? ChannelResult.Success
+                    : ChannelResult.Fail(ChannelFailure.SystemError, $"cannot lock {lockPath}: {locked.Message}", locked.RawErrno);
+            }
+            if (NodeConnection.Connect(socket, out var early).Ok)
+            {
+                early!.Dispose();
+                return ChannelResult.Success;
+            }
+            started = true;
+            return SpawnAndWait(nodeDirectory, command, jobFile, deadline);
+        }
+        finally
+        {
+            Libc.Close(lockFd);
+        }
+    }
+
+    private static ChannelResult SpawnAndWait(string nodeDirectory, string command, string? jobFile, Deadline deadline)
+    {
+        var argv = new List<string> { command, "local", "--node-dir", nodeDirectory };
+        if (jobFile is not null)
+        {
+            argv.Add("--job-file");
+            argv.Add(jobFile);
+        }
+        var log = Path.Combine(nodeDirectory, NodeDirectory.LogName);
+        var rc = Spawn(argv, log, out var pid);
+        if (rc != 0)
+        {
+            return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot start the local coordinator {command}: {ErrorInfo.Describe(rc)}", rc);
+        }
+        while (true)
+        {
+            var waited = Libc.WaitPidNoHang(pid, out var ended, out var exitCode);
+            if (waited.IsError)
+            {
+                return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot wait for the local coordinator (pid {pid}): {waited.Message}", waited.RawErrno);
+            }
+            if (ended == pid)
+            {
+                return exitCode == 0
+                    ? ChannelResult.Success
+                    : ChannelResult.Fail(ChannelFailure.Refused, $"the local coordinator {command} did not start (exit {exitCode}); see {log}");
+            }
+            if (deadline.Expired)
+            {
+                // It goes on starting, or hangs: either way it is not this rank's child to wait for any longer.
+                return ChannelResult.Fail(ChannelFailure.TimedOut, $"the local coordinator (pid {pid}) did not report that it listens; see {log}");
+            }
+            var pause = new Libc.TimeSpec { tv_sec = 0, tv_nsec = 5_000_000 };
+            Libc.NanoSleep(&pause, null);
+        }
+    }
+
+    /// <summary>posix_spawn of <paramref name="argv"/> in a session of its own, output to <paramref name="log"/>; 0 or an errno value.</summary>
+    private static int Spawn(IReadOnlyList<string> argv, string log, out int pid)
+    {
+        pid = 0;
+        var strings = new List<byte[]>(argv.Count);
+        foreach (var word in argv)
+        {
+            strings.Add(Encoding.UTF8.GetBytes(word + "\0"));
+        }
+        var logBytes = Encoding.UTF8.GetBytes(log + "\0");
+        var handles = new System.Runtime.InteropServices.GCHandle[strings.Count];
+        var array = stackalloc byte*[strings.Count + 1];
+        try
+        {
+            for (var i = 0; i < strings.Count; i++)
+            {
+                handles[i] = System.Runtime.InteropServices.GCHandle.Alloc(strings[i], System.Runtime.InteropServices.GCHandleType.Pinned);
+                array[i] = (byte*)handles[i].AddrOfPinnedObject();
+            }
+            array[strings.Count] = null;
+            fixed (byte* logPath = logBytes)
+            {
+                int child;
+                var rc = Shim.SpawnDetached(&child, array, logPath);
+                pid = child;
+                return rc;
+            }
+        }
+        finally
+        {
+            foreach (var handle in handles)
+            {
+                if (handle.IsAllocated)
+                {
+                    handle.Free();
+                }
+            }
+        }
+    }
+}
