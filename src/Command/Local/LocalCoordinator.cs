@@ -306,7 +306,8 @@ internal sealed class LocalCoordinator : IHandshakeEvents
         }
         var checkpoint = new LocalCheckpoint(info, options);
         _checkpoint = checkpoint;
-        foreach (var rank in _ranks.Where(r => r.Connected))
+        // In vpid order, as the daemon's list of local children is.
+        foreach (var rank in _ranks.Where(r => r.Connected).OrderBy(r => r.Name.jobid).ThenBy(r => r.Name.vpid))
         {
             checkpoint.Parts.Add(new LocalPart(rank));
         }

@@ -375,10 +375,18 @@ internal sealed class LocalServer : ILocalPorts
         try
         {
             link.Socket.ReceiveTimeout = (int)HelloTimeout.TotalMilliseconds;
-            if (!link.TryReceive(out var hello, out var payload, out var error) || hello.Kind != FrameKind.Hello
-                || !HelloPayload.TryDecode(payload, out var decoded))
+            if (!link.TryReceive(out var hello, out var payload, out var error))
             {
-                Log.Error($"a connection sent no valid HELLO first ({error ?? hello.Kind.ToString()}); dropped");
+                // Nothing at all: a starter probing whether a coordinator answers.
+                if (error is not null)
+                {
+                    Log.Error($"a connection sent no HELLO: {error}; dropped");
+                }
+                return;
+            }
+            if (hello.Kind != FrameKind.Hello || !HelloPayload.TryDecode(payload, out var decoded))
+            {
+                Log.Error($"a connection sent {hello.Kind} instead of a valid HELLO first; dropped");
                 return;
             }
             link.Socket.ReceiveTimeout = 0;
