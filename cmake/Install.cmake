@@ -1,4 +1,4 @@
-# Installation: the library under its SONAME scheme, its POSIX helper beside it, the MCA component
+# Installation: the command (bin/native-snapc), the library under its SONAME scheme, its POSIX helper beside it, the MCA component
 # links, the headers, a CMake package and a pkg-config file.
 include(CMakePackageConfigHelpers)
 
@@ -32,6 +32,9 @@ foreach(_component mca_snapc_full.so mca_crs_self.so)
 endforeach()
 
 install(DIRECTORY include/native_snapc DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+
+# The command; `native-snapc run` finds the activation library as ../lib/libnative_snapc_mpi.so from here.
+install(PROGRAMS "${NATIVE_SNAPC_COMMAND}" DESTINATION "${CMAKE_INSTALL_BINDIR}")
 
 configure_package_config_file(cmake/NativeSnapcConfig.cmake.in
     "${PROJECT_BINARY_DIR}/NativeSnapcConfig.cmake"

@@ -1,0 +1,101 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.Linq;
+using NativeSnapc.Command.Local;
+using SubCommand = System.CommandLine.Command;
+
+namespace NativeSnapc.Command.Cli;
+
+/// <summary>The command's verbs and options (System.CommandLine), each verb handing over to its own class.</summary>
+internal static class CommandLine
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("native-snapc: checkpoint/restart for MPI jobs of a stock Open MPI 4.1 (snapc full, sstore central, CRS self)");
+        var json = new Option<bool>("--json") { Description = "print the result as one JSON object" };
+
+        var snapshots = new Option<string?>("--snapshots") { Description = "base directory of the global snapshots (default $HOME, as Open MPI's sstore_base_global_snapshot_dir)" };
+        var interval = new Option<string?>("--interval") { Description = "checkpoint the job periodically, e.g. 30s, 10m, 1h" };
+        var keep = new Option<int?>("--keep") { Description = "keep only the newest N finished sequences (the newest finished one is never removed)" };
+        var bind = new Option<string>("--bind") { Description = "address the global coordinator listens on for the nodes (default 127.0.0.1; a node-reachable address for multi-node jobs)", DefaultValueFactory = _ => "127.0.0.1" };
+        var mpirunArguments = new Argument<string[]>("mpirun-arguments") { Description = "mpirun's arguments, after --", Arity = ArgumentArity.ZeroOrMore };
+        var run = new SubCommand("run", "run an MPI job under mpirun with checkpointing: the global coordinator lives in this process") { snapshots, interval, keep, bind, mpirunArguments };
+        run.SetAction(result =>
+        {
+            TimeSpan? every = null;
+            if (result.GetValue(interval) is { } text)
+            {
+                if (ParseDuration(text) is not { } parsed)
+                {
+                    Console.Error.WriteLine($"native-snapc run: --interval {text}: not a duration (e.g. 30s, 10m, 1h)");
+                    return ExitCodes.Usage;
+                }
+                every = parsed;
+            }
+            if (result.GetValue(keep) is < 1)
+            {
+                Console.Error.WriteLine("native-snapc run: --keep needs at least 1");
+                return ExitCodes.Usage;
+            }
+            return RunCommand.Execute(new RunOptions(result.GetValue(snapshots), every, result.GetValue(keep), result.GetValue(bind)!, result.GetValue(mpirunArguments) ?? []));
+        });
+
+        var term = new Option<bool>("--term") { Description = "end the job once the checkpoint is taken" };
+        var job = new Argument<int?>("job") { Description = "the job: the pid of its `native-snapc run` (optional when exactly one of your jobs runs)", Arity = ArgumentArity.ZeroOrOne };
+        var checkpoint = new SubCommand("checkpoint", "checkpoint every rank of a running job; prints the global snapshot directory and the sequence") { term, json, job };
+        checkpoint.SetAction(result => ControlClient.Checkpoint(result.GetValue(job), result.GetValue(term), result.GetValue(json)));
+
+        var statusJob = new Argument<int?>("job") { Description = "the job (optional when exactly one runs)", Arity = ArgumentArity.ZeroOrOne };
+        var status = new SubCommand("status", "the state of a running job: ranks, nodes, checkpoint state, last finished sequence") { json, statusJob };
+        status.SetAction(result => ControlClient.Status(result.GetValue(statusJob), result.GetValue(json)));
+
+        var directory = new Argument<string?>("directory") { Description = "a snapshot base directory or one global snapshot (default $HOME)", Arity = ArgumentArity.ZeroOrOne };
+        var list = new SubCommand("list", "the global snapshots in a directory: sequences, finished or not, ranks, sizes, times") { json, directory };
+        list.SetAction(result => ListCommand.Execute(result.GetValue(directory), result.GetValue(json)));
+
+        var jobFile = new Option<string>("--job-file") { Description = "the job file written by `native-snapc run`", Required = true };
+        var nodeDir = new Option<string>("--node-dir") { Description = "the node directory: <runtime dir>/<hostname>", Required = true };
+        var foreground = new Option<bool>("--foreground") { Description = "be the coordinator instead of starting it detached" };
+        var local = new SubCommand("local", "(internal) start this node's local coordinator; started by the ranks") { jobFile, nodeDir, foreground };
+        local.Hidden = true;
+        local.SetAction(result => LocalServer.Execute(result.GetValue(jobFile)!, result.GetValue(nodeDir)!, result.GetValue(foreground)));
+
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(checkpoint);
+        root.Subcommands.Add(status);
+        root.Subcommands.Add(list);
+        root.Subcommands.Add(local);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                Console.Error.WriteLine($"native-snapc: {error.Message}");
+            }
+            Console.Error.WriteLine("see native-snapc --help");
+            return ExitCodes.Usage;
+        }
+        return parsed.Invoke();
+    }
+
+    /// <summary>"90", "90s", "10m", "2h", "1.5h": a positive duration; null when it is not one.</summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
+        text = text.Trim();
+        var unit = text.Length > 0 && char.IsLetter(text[^1]) ? char.ToLowerInvariant(text[^1]) : 's';
+        var number = char.IsLetter(text.LastOrDefault()) ? text[..^1] : text;
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0 || double.IsInfinity(value))
+        {
+            return null;
+        }
+        return unit switch
+        {
+            's' => TimeSpan.FromSeconds(value),
+            'm' => TimeSpan.FromMinutes(value),
+            'h' => TimeSpan.FromHours(value),
+            _ => null,
+        };
+    }
+}

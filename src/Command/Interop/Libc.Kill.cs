@@ -1,0 +1,17 @@
+using System.Runtime.InteropServices;
+
+namespace NativeSnapc.Command.Interop;
+
+internal static partial class Libc
+{
+    [LibcName("SIGINT")] public const int SIGINT = 2;
+    [LibcName("SIGKILL")] public const int SIGKILL = 9;
+    [LibcName("SIGUSR1")] public const int SIGUSR1 = 10;
+    [LibcName("SIGTERM")] public const int SIGTERM = 15;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int KillRaw(int pid, int signal);
+
+    /// <summary><c>kill(2)</c>; signal 0 only checks that the process exists (ESRCH when not).</summary>
+    public static ErrorInfo Kill(int pid, int signal) => KillRaw(pid, signal) == 0 ? default : ErrorInfo.Last();
+}
