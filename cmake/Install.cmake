@@ -33,6 +33,9 @@ endforeach()
 
 install(DIRECTORY include/native_snapc DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
+# The MPI profiling layer (libnative_snapc_mpi.so.0.1.0 with its two links), RUNPATH $ORIGIN.
+install(TARGETS native_snapc_mpi LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" NAMELINK_COMPONENT Unspecified)
+
 # The command; `native-snapc run` finds the activation library as ../lib/libnative_snapc_mpi.so from here.
 install(PROGRAMS "${NATIVE_SNAPC_COMMAND}" DESTINATION "${CMAKE_INSTALL_BINDIR}")
 

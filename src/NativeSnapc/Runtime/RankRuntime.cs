@@ -134,14 +134,16 @@ internal sealed class RankRuntime
                 return Off;
             }
 
+            // The slots the runtime fills reach it through Active, from the first message on.
+            Volatile.Write(ref s_active, runtime);
             var status = runtime!.Install();
             if (status != OpalStatus.Success)
             {
+                Volatile.Write(ref s_active, null);
                 runtime.Uninstall();
                 runtime.Disconnect();
                 return Off;
             }
-            Volatile.Write(ref s_active, runtime);
             mpi.ArmTestPoints(environment.Placement != CheckpointPlacement.SafePoints);
             Log.Verbose(5, $"native-snapc: runtime active (rank {worldRank}, checkpoints at {environment.Placement}, node {runtime._connection!.Path})");
             return 0;
@@ -242,11 +244,24 @@ internal sealed class RankRuntime
         }
 
         status = _host.SelectSnapc();
-        if (status != OpalStatus.Success)
+        _mpi.AllreduceInt(status == OpalStatus.Success ? 1 : 0, maximum: false, _mpi.World, out var everyCoordinator);
+        if (everyCoordinator != 0)
         {
+            return OpalStatus.Success;
+        }
+        // Some coordinator did not start (after its start-up fence: sending INIT failed). The others finalize theirs,
+        // whose fence this rank matches, so that no rank waits in a fence the others never reach.
+        if (status == OpalStatus.Success)
+        {
+            _host.FinalizeSnapc();
+            Log.Error("native-snapc: checkpointing is off in this job: another rank's application coordinator did not start");
+        }
+        else
+        {
+            _host.Fence();
             Log.Error($"native-snapc: checkpointing is off in this job: the snapc framework did not start the application coordinator ({status})");
         }
-        return status;
+        return OpalStatus.Error;
     }
 
     private void Uninstall()

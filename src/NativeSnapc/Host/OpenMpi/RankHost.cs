@@ -53,6 +53,7 @@ internal sealed unsafe class RankHost
         "orte_snapc_base_framework",
         "orte_snapc_base_select",
         "opal_progress",
+        "opal_pmix",
     ];
 
     private readonly OpalObjects _objects;
@@ -83,6 +84,7 @@ internal sealed unsafe class RankHost
     private readonly void* _snapcFramework;
     private readonly delegate* unmanaged[Cdecl]<byte, byte, int> _snapcSelect;
     private readonly delegate* unmanaged[Cdecl]<void> _progress;
+    private readonly OpalPmixBaseModule* _pmix;
 
     // What was there before the runtime filled it in.
     private OrteRmlBaseApi _savedRml;
@@ -129,6 +131,7 @@ internal sealed unsafe class RankHost
         _snapcFramework = (void*)resolved["orte_snapc_base_framework"];
         _snapcSelect = (delegate* unmanaged[Cdecl]<byte, byte, int>)resolved["orte_snapc_base_select"];
         _progress = (delegate* unmanaged[Cdecl]<void>)resolved["opal_progress"];
+        _pmix = (OpalPmixBaseModule*)resolved["opal_pmix"];
     }
 
     /// <summary>
@@ -157,6 +160,11 @@ internal sealed unsafe class RankHost
             return false;
         }
         host = new RankHost(resolved);
+        var processName = host.MyName;
+        if (processName.jobid != OrteName.JobIdInvalid && processName.vpid != OrteName.VpidInvalid)
+        {
+            StandardErrorLines.ProcessName = processName.ToString();
+        }
         error = string.Empty;
         return true;
     }
@@ -339,6 +347,13 @@ internal sealed unsafe class RankHost
 
     /// <summary><c>opal_cr_test_if_checkpoint_ready()</c>: takes part in a pending checkpoint.</summary>
     public void TestIfCheckpointReady() => _testIfCheckpointReady();
+
+    /// <summary><c>opal_pmix.fence(NULL, 0)</c>, as the coordinator's init and finalize run it.</summary>
+    public int Fence()
+    {
+        var fence = _pmix->fence;
+        return fence == null ? OpalStatus.NotSupported : fence(null, 0);
+    }
 
     /// <summary><c>opal_progress()</c>.</summary>
     public void Progress() => _progress();
