@@ -15,8 +15,9 @@
  *   testpoint  nothing: a request from outside is taken at a test point on an MPI call
  *   quiesce    OMPI_CR_Quiesce_start / _checkpoint / _end around the iterations of --at
  *   plain      no C/R calls at all
- * Callbacks: registered through OMPI_CR_self_register_*_callback after MPI_Init (default), named
- * opal_crs_self_user_* (found by name: the program is linked -rdynamic), or none.
+ * Callbacks: registered through OMPI_CR_self_register_*_callback after MPI_Init (default), or none. The same program
+ * built as cr_app_named defines opal_crs_self_user_* instead (found by name: linked -rdynamic); run it with
+ * --callbacks named.
  *
  * Output lines (stdout, whole lines): CRAPP <what> rank=<r> ...; rank 0 prints RESULT sum=<s> iterations=<n>.
  */
@@ -113,7 +114,7 @@ static int load_state(void)
         return -1;
     }
     fclose(f);
-    out("CRAPP restored rank=%d iteration=%ld sum=%lld count=%d", rank, next_iteration, sum, restarts);
+    out("CRAPP restored rank=%d iteration=%ld sum=%lld count=%d", saved_rank, next_iteration, sum, restarts);
     return 0;
 }
 
@@ -122,31 +123,32 @@ static int continue_after(void)
     return 0;
 }
 
-/* Found by name when --callbacks named (the executable is linked -rdynamic); they do nothing otherwise. */
+#ifdef CR_APP_NAMED_CALLBACKS
+/* cr_app_named: the callbacks are found by name (the executable is linked -rdynamic) instead of registered. */
 int opal_crs_self_user_checkpoint(char **restart_cmd);
 int opal_crs_self_user_restart(void);
 int opal_crs_self_user_continue(void);
 
 int opal_crs_self_user_checkpoint(char **restart_cmd)
 {
-    return 0 == strcmp(opt.callbacks, "named") ? save_state(restart_cmd) : -1;
+    return save_state(restart_cmd);
 }
 
 int opal_crs_self_user_restart(void)
 {
-    return 0 == strcmp(opt.callbacks, "named") ? load_state() : 0;
+    return load_state();
 }
 
 int opal_crs_self_user_continue(void)
 {
-    return 0;
+    return continue_after();
 }
+#endif
 
 /* ---- options --------------------------------------------------------------------------------------- */
 
 static void parse(int argc, char **argv)
 {
-    /* the named callbacks exist in this executable; "none" must really be none, so its prefix finds nothing */
     for (int i = 1; i < argc; ++i) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (0 == strcmp(a, "--iterations") && v) {
@@ -188,10 +190,6 @@ static bool at(long iteration)
 int main(int argc, char **argv)
 {
     parse(argc, argv);
-    if (0 == strcmp(opt.callbacks, "none")) {
-        /* make sure nothing is found by name either */
-        setenv("OMPI_MCA_crs_self_prefix", "cr_app_has_no_callbacks", 1);
-    }
     if (MPI_SUCCESS != MPI_Init(&argc, &argv)) {
         return 3;
     }
