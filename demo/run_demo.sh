@@ -2,15 +2,16 @@
 # The checkpoint / kill / restart demo (the README's first command runs it through the main_job target).
 #
 #  1. snapc_demo on N ranks under Debian's mpirun without checkpointing: the uninterrupted result.
-#  2. The same job on the reference runtime: ref_peer plays the local coordinator, the HNP and sstore/central;
-#     the real MCA frameworks load libnative_snapc.so's CRS "self" and snapc "full" components into every rank.
-#     ref_peer checkpoints the job twice (like ompi-checkpoint); then the job is killed with SIGKILL.
+#  2. The same job with the native-snapc runtime in every rank (LD_PRELOAD=libnative_snapc_mpi.so: the real MCA
+#     frameworks load libnative_snapc.so's CRS "self" and snapc "full" components) and the reference runtime's
+#     ref_peer as the node's local coordinator, the HNP and sstore/central. ref_peer checkpoints the job twice (like
+#     ompi-checkpoint); the program takes them at its safe point; then the job is killed with SIGKILL.
 #  3. A restart from the last finished snapshot: ref_restart (ompi-restart + opal-restart) on every rank reads
 #     the snapshot and calls the CRS's crs_restart, which execs the restart command the application recorded;
 #     the restarted ranks load their state and finish.
 #  The restarted result must equal the uninterrupted one. Every step is bounded.
 #
-# usage: run_demo.sh --demo EXE --peer EXE --restart EXE --components DIR --work DIR
+# usage: run_demo.sh --demo EXE --peer EXE --restart EXE --activation LIB --work DIR
 #                    [--ranks N] [--iterations N] [--cells N] [--pause-us N]
 #                    [--kill external | <n>:<iterations> | save:<n>] [--expect-seq N] [--expect-torn N]
 #   --kill external (default): once the second checkpoint is done and the job has gone on for a while, every
@@ -22,10 +23,10 @@
 set -u
 
 ranks=4 iterations=3000 cells=4096 pause_us=1000 kill_spec=external expect_seq= expect_torn=
-demo= peer= restart= components= work=
+demo= peer= restart= activation= work=
 while [ $# -gt 0 ]; do
     case "$1" in
-        --demo) demo=$2 ;; --peer) peer=$2 ;; --restart) restart=$2 ;; --components) components=$2 ;;
+        --demo) demo=$2 ;; --peer) peer=$2 ;; --restart) restart=$2 ;; --activation) activation=$2 ;;
         --work) work=$2 ;; --ranks) ranks=$2 ;; --iterations) iterations=$2 ;; --cells) cells=$2 ;;
         --pause-us) pause_us=$2 ;; --kill) kill_spec=$2 ;; --expect-seq) expect_seq=$2 ;;
         --expect-torn) expect_torn=$2 ;;
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
     esac
     shift 2 || { echo "run_demo.sh: $1 needs a value" >&2; exit 2; }
 done
-for v in demo peer restart components work; do
+for v in demo peer restart activation work; do
     [ -n "${!v}" ] || { echo "run_demo.sh: --$v is required" >&2; exit 2; }
 done
 
@@ -43,15 +44,17 @@ say() { printf '[%6.2fs] %s\n' "$(awk -v a="$(date +%s.%N)" -v b="$started" 'BEG
 greater() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > b) }'; }
 fail() { say "FAILED: $*"; echo "  logs: $work"; exit 1; }
 
-rm -rf "$work" && mkdir -p "$work/pipes" "$work/logs" "$work/snapshots" || exit 2
+components="$(dirname "$activation")/openmpi"
+node_dir="$work/rt/$(hostname)"
+rm -rf "$work" && mkdir -p "$work/logs" "$work/snapshots" && mkdir -p -m 0700 "$work/rt" "$node_dir" || exit 2
 cd "$work" || exit 2
 
 # Debian's mpirun, as root in a container too; 4 ranks on however many cores there are.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_opal_cr_tmp_dir="$work/pipes"   # the FIFOs: both sides must agree
-export NSNAPC_DEMO_COMPONENT_DIR="$components" NSNAPC_DEMO_LOG_DIR="$work/logs" NSNAPC_REF_PEER= NSNAPC_DEMO_KILL=
-MPIRUN=(mpirun --oversubscribe -np "$ranks" -x OMPI_MCA_opal_cr_tmp_dir -x NSNAPC_DEMO_COMPONENT_DIR
-        -x NSNAPC_DEMO_LOG_DIR -x NSNAPC_REF_PEER -x NSNAPC_DEMO_KILL)
+# The runtime's contract (docs/runtime.md): the node directory holds the local coordinator's socket and the FIFOs.
+export NSNAPC_DEMO_KILL=
+MPIRUN=(mpirun --oversubscribe -np "$ranks" -x NSNAPC_DEMO_KILL)
+RUNTIME=(-x LD_PRELOAD="$activation" -x NATIVE_SNAPC_RUNTIME_DIR="$work/rt")
 PROBLEM=(--iterations "$iterations" --cells "$cells" --pause-us "$pause_us")
 
 children=()
@@ -63,7 +66,7 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" | head -n 1; } # field NAME < line
 # Starts ref_peer on socket $1 with extra options; its pid in peer_pid.
 start_peer() {
     local socket=$1 log=$2; shift 2
-    "$peer" --socket "$socket" --base "$work/snapshots" --apps "$ranks" --timeout "$PHASE_LIMIT" "$@" \
+    "$peer" --socket "$socket" --pipe-dir "$node_dir" --base "$work/snapshots" --apps "$ranks" --timeout "$PHASE_LIMIT" "$@" \
         < /dev/null > "$log" 2> "$log.err" &
     peer_pid=$!
     children+=("$peer_pid")
@@ -72,14 +75,14 @@ start_peer() {
 }
 
 echo "native-snapc demo: a $ranks-rank MPI job checkpointed through libnative_snapc.so, killed, and restarted"
-echo "  components: $components (mca_crs_self.so, mca_snapc_full.so)"
+echo "  runtime:    $activation (LD_PRELOAD; components in $components)"
 echo "  program:    snapc_demo, heat diffusion on a ring of $((ranks * cells)) cells, $iterations iterations"
 echo "  work dir:   $work"
 echo
 
 # ---- 1. the uninterrupted run ---------------------------------------------------------------------
 say "[1/3] uninterrupted run: mpirun -np $ranks snapc_demo (no checkpointing)"
-NSNAPC_REF_PEER= timeout "$PHASE_LIMIT" "${MPIRUN[@]}" "$demo" "${PROBLEM[@]}" > plain.out 2> plain.err
+timeout "$PHASE_LIMIT" "${MPIRUN[@]}" "$demo" "${PROBLEM[@]}" > plain.out 2> plain.err
 plain_rc=$?
 expected=$(grep '^RESULT' plain.out)
 [ "$plain_rc" -eq 0 ] && [ -n "$expected" ] || fail "the uninterrupted run failed (exit $plain_rc, see plain.err)"
@@ -87,13 +90,13 @@ say "      $expected"
 
 # ---- 2. the checkpointed run, killed --------------------------------------------------------------
 echo
-say "[2/3] checkpointed run: ref_peer + mpirun -np $ranks snapc_demo, CRS \"self\" and snapc \"full\" loaded by the MCA frameworks"
+say "[2/3] checkpointed run: ref_peer + mpirun -np $ranks snapc_demo with the native-snapc runtime (LD_PRELOAD)"
 # ref_peer takes a checkpoint 0.8 s after the job's INIT and another 0.8 s after the first is done.
-start_peer "$work/peer1.sock" peer1.log --on 'init+800=checkpoint' --on 'done#1+800=checkpoint'
+start_peer "$node_dir/local.sock" peer1.log --on 'init+800=checkpoint' --on 'done#1+800=checkpoint'
 kill_env=
 [ "$kill_spec" != external ] && kill_env=$kill_spec
-NSNAPC_REF_PEER="$work/peer1.sock" NSNAPC_DEMO_KILL="$kill_env" \
-    timeout "$PHASE_LIMIT" "${MPIRUN[@]}" "$demo" "${PROBLEM[@]}" > run1.out 2> run1.err &
+NSNAPC_DEMO_KILL="$kill_env" \
+    timeout "$PHASE_LIMIT" "${MPIRUN[@]}" "${RUNTIME[@]}" "$demo" "${PROBLEM[@]}" > run1.out 2> run1.err &
 job_pid=$!
 children+=("$job_pid")
 
@@ -173,9 +176,9 @@ fi
 echo
 last_seq=$(echo "$finished" | awk '{print $NF}')
 say "[3/3] restart from the last finished snapshot, seq $last_seq: mpirun -np $ranks ref_restart (ompi-restart + opal-restart)"
-start_peer "$work/peer2.sock" peer2.log
-NSNAPC_REF_PEER="$work/peer2.sock" NSNAPC_DEMO_KILL= \
-    timeout "$PHASE_LIMIT" "${MPIRUN[@]}" "$restart" --component-dir "$components" "$global" > restart.out 2> restart.err
+start_peer "$node_dir/local.sock" peer2.log
+NSNAPC_DEMO_KILL= \
+    timeout "$PHASE_LIMIT" "${MPIRUN[@]}" "${RUNTIME[@]}" "$restart" --component-dir "$components" "$global" > restart.out 2> restart.err
 restart_rc=$?
 wait "$peer_pid" 2>/dev/null
 grep '^RESTART-FAILED' restart.out | while IFS= read -r line; do say "      $line"; done

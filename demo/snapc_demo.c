@@ -1,39 +1,30 @@
 /*
- * snapc_demo: a small stateful MPI program checkpointed by libnative_snapc.so's CRS "self".
+ * snapc_demo: a small stateful MPI program checkpointed by native-snapc, written as a site's program is: against
+ * <mpi.h> and native-snapc's public headers only (native_snapc/mpiext_cr.h, native_snapc/crs_self.h). The runtime
+ * gets into its ranks with LD_PRELOAD=libnative_snapc_mpi.so; without it the program runs as a plain MPI program
+ * (the uninterrupted reference run).
  *
  * The computation: heat diffusing around a ring of cells shared out among the ranks, with a source that
  * moves every step, for a fixed number of iterations (halo exchange with MPI_Sendrecv each step). The
  * result is a 64-bit FNV-1a hash of every cell's bytes after the last step, gathered on rank 0: any
  * difference in any cell of any rank at any step shows.
  *
- * Without NSNAPC_REF_PEER it is a plain MPI program (the uninterrupted reference run). With it, the process
- * is hosted by the reference runtime (tests/runtime: the RML transport to ref_peer, sstore/central's
- * application side, the coordination chain) and the real MCA frameworks load libnative_snapc.so's two
- * components from NSNAPC_DEMO_COMPONENT_DIR, as an FT-enabled Open MPI would: the CRS "self"
- * (mca_crs_self.so) and snapc "full" (mca_snapc_full.so), whose snapc_init starts the application
- * coordinator. The program never links or names the library. A checkpoint requested by the coordinator (the entry-point
- * signal) is taken at the first iteration boundary where every rank has the request: the "self" checkpointer
- * saves only what the application saves, so the ranks agree on a consistent cut (one MPI_Allreduce per
- * step; no message is in flight between steps) and then call the real opal_cr_test_if_checkpoint_ready.
- *
- * The "self" callbacks (found by name: the program is linked -rdynamic):
- *   opal_crs_self_user_checkpoint  writes heat_state.bin into the snapshot directory (fsynced) and names the
- *                                  restart command "<this program> --resume <snapshot dir> <problem options>";
- *   opal_crs_self_user_restart     runs in the restarted program when the CRS initialises (the restart set
- *                                  crs_self_do_restart) and loads that file: the loop goes on from its step.
+ * The "self" checkpointer saves only what the application saves, so the checkpoint must be taken where every rank's
+ * state belongs to the same step: a safe point (native_snapc_safe_point) at every iteration boundary, where a
+ * checkpoint requested from outside is taken by all ranks together. Its callbacks are registered through Open MPI's
+ * C/R API after MPI_Init:
+ *   checkpoint  writes heat_state.bin into the snapshot directory (fsynced) and names the restart command
+ *               "<this program> --resume <snapshot dir> <problem options>";
+ *   restart     runs in the restarted program when it registers the callback, and loads that file: the loop goes
+ *               on from its step.
  *
  * usage: snapc_demo [--iterations N] [--cells PER_RANK] [--pause-us US] [--resume SNAPSHOT_DIR]
- * environment: NSNAPC_REF_PEER (ref_peer's socket; unset or empty: no checkpointing), NSNAPC_DEMO_COMPONENT_DIR (mca_crs_self.so's directory),
- *   NSNAPC_DEMO_LOG_DIR (the host's lines, one file per rank), NSNAPC_DEMO_PROGRESS (lines between progress
- *   lines, 20 per run by default), NSNAPC_DEMO_KILL (a fault for tests, on the last rank:
- *   "<n>:<iterations>" = SIGKILL itself that many iterations after its n-th checkpoint;
- *   "save:<n>" = SIGKILL itself halfway through writing its n-th checkpoint's state).
+ * environment: NSNAPC_DEMO_PROGRESS (lines between progress lines, 20 per run by default), NSNAPC_DEMO_KILL (a
+ *   fault for tests, on the last rank: "<n>:<iterations>" = SIGKILL itself that many iterations after its n-th
+ *   checkpoint; "save:<n>" = SIGKILL itself halfway through writing its n-th checkpoint's state).
  * Output (rank 0 unless noted): START, PROGRESS, CHECKPOINT (every rank), RESUMED (every rank), RESULT.
  */
 #define _GNU_SOURCE
-#include "ref_app.h"
-
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -48,8 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "opal/runtime/opal_cr.h"
-#include "orte/mca/snapc/snapc.h"
+#include "native_snapc/crs_self.h"
+#include "native_snapc/mpiext_cr.h"
 
 #define STATE_FILE "heat_state.bin"
 #define STATE_MAGIC 0x31444e5343414e53ull /* "SNACSND1" */
@@ -75,7 +66,6 @@ static double *next;
 static long iteration; /* the next step to compute */
 static bool restored;
 static int checkpoints_taken;
-static const char *(*snapshot_directory)(void); /* native_snapc_crs_self_snapshot_directory */
 static double last_save_ms;
 static struct {
     int after_checkpoint; /* 0: none */
@@ -191,10 +181,10 @@ static int save_state(const char *dir)
     return 0;
 }
 
-int opal_crs_self_user_checkpoint(char **restart_cmd)
+static int checkpoint_callback(char **restart_cmd)
 {
     double t0 = now_ms();
-    const char *dir = NULL == snapshot_directory ? NULL : snapshot_directory();
+    const char *dir = native_snapc_crs_self_snapshot_directory();
     if (NULL == dir || 0 != save_state(dir)) {
         return -1;
     }
@@ -212,7 +202,7 @@ int opal_crs_self_user_checkpoint(char **restart_cmd)
     return 0;
 }
 
-int opal_crs_self_user_continue(void)
+static int continue_callback(void)
 {
     return 0;
 }
@@ -248,7 +238,7 @@ static int load_state(const char *dir)
     return 0;
 }
 
-int opal_crs_self_user_restart(void)
+static int restart_callback(void)
 {
     if (NULL == opt.resume_dir || 0 != load_state(opt.resume_dir)) {
         return -1;
@@ -259,28 +249,40 @@ int opal_crs_self_user_restart(void)
 
 /* ---- the checkpoint point ----------------------------------------------------------------------- */
 
-/* At an iteration boundary: when every rank has the coordinator's request, all take the checkpoint here. */
+/* At an iteration boundary: a checkpoint requested from outside is taken here, by every rank together. */
 static void checkpoint_point(void)
 {
-    int requested = OPAL_CR_STATUS_REQUESTED == opal_cr_checkpoint_request, everyone = 0;
-    MPI_Allreduce(&requested, &everyone, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    if (!everyone) {
-        return;
-    }
-    int before = checkpoints_taken;
+    int before = checkpoints_taken, checkpointed = 0;
     double t0 = now_ms();
-    opal_cr_test_if_checkpoint_ready(); /* the notify callback: handshake, opal_cr_inc_core, the CRS */
+    int rc = native_snapc_safe_point(MPI_COMM_WORLD, &checkpointed);
     double ms = now_ms() - t0;
-    if (checkpoints_taken != before) {
+    if (checkpointed && checkpoints_taken != before) {
         printf("CHECKPOINT rank=%d n=%d iteration=%ld ms=%.1f save_ms=%.1f\n", rank, checkpoints_taken, iteration,
                ms, last_save_ms);
-    } else {
-        printf("CHECKPOINT-FAILED rank=%d iteration=%ld ms=%.1f\n", rank, iteration, ms);
+        fflush(stdout);
+    } else if (MPI_SUCCESS != rc || checkpoints_taken != before) {
+        printf("CHECKPOINT-FAILED rank=%d iteration=%ld ms=%.1f rc=%d\n", rank, iteration, ms, rc);
+        fflush(stdout);
     }
-    fflush(stdout);
 }
 
 /* ---- main ----------------------------------------------------------------------------------------- */
+
+/* A whole number in [min, max], or false. */
+static bool parse_long(const char *text, long min, long max, long *value)
+{
+    if (NULL == text || '\0' == *text) {
+        return false;
+    }
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (0 != errno || '\0' != *end || v < min || v > max) {
+        return false;
+    }
+    *value = v;
+    return true;
+}
 
 static void usage(void)
 {
@@ -301,10 +303,10 @@ static void parse_kill_plan(const char *spec)
         usage();
     }
     *colon = '\0';
-    if (0 == strcmp(copy, "save") && ref_parse_long(colon + 1, 1, 1000, &n)) {
+    if (0 == strcmp(copy, "save") && parse_long(colon + 1, 1, 1000, &n)) {
         kill_plan.during_save = true;
         kill_plan.after_checkpoint = (int)n;
-    } else if (ref_parse_long(copy, 1, 1000, &n) && ref_parse_long(colon + 1, 0, LONG_MAX / 2, &after)) {
+    } else if (parse_long(copy, 1, 1000, &n) && parse_long(colon + 1, 0, LONG_MAX / 2, &after)) {
         kill_plan.after_checkpoint = (int)n;
         kill_plan.after_iterations = after;
     } else {
@@ -313,64 +315,31 @@ static void parse_kill_plan(const char *spec)
     }
 }
 
-static int host_setup(const char *peer)
+/* The program's part of checkpointing: its callbacks, registered through Open MPI's C/R API. In a restarted program
+ * the restart callback runs right here, once. */
+static int register_callbacks(void)
 {
-    const char *component_dir = getenv("NSNAPC_DEMO_COMPONENT_DIR");
-    const char *log_dir = getenv("NSNAPC_DEMO_LOG_DIR");
-    FILE *log = NULL;
-    if (NULL != log_dir) {
-        char path[PATH_MAX];
-        snprintf(path, sizeof(path), "%s/host-rank%d%s.log", log_dir, rank, NULL != opt.resume_dir ? "-restarted" : "");
-        log = fopen(path, "w");
-    }
-    ref_out_start(NULL != log ? log : stderr);
-    if (NULL == component_dir) {
-        fprintf(stderr, "snapc_demo: NSNAPC_DEMO_COMPONENT_DIR names no component directory\n");
-        return -1;
-    }
-    if (ORTE_SUCCESS != ref_rml_connect(peer, 20000)) {
-        fprintf(stderr, "snapc_demo: rank %d: cannot reach the coordinator at %s\n", rank, peer);
-        return -1;
-    }
-    ref_rml_install(0);
-    ref_sstore_install(20000);
-    /* the real MCA framework loads mca_crs_self.so and calls its crs_init: on a restart, our restart callback */
-    if (0 != ref_crs_select(component_dir, "self")) {
-        fprintf(stderr, "snapc_demo: rank %d: the CRS \"self\" could not be selected from %s\n", rank, component_dir);
+    int rc = OMPI_CR_self_register_checkpoint_callback(checkpoint_callback);
+    rc = MPI_SUCCESS == rc ? OMPI_CR_self_register_continue_callback(continue_callback) : rc;
+    rc = MPI_SUCCESS == rc ? OMPI_CR_self_register_restart_callback(restart_callback) : rc;
+    if (MPI_SUCCESS != rc) {
+        fprintf(stderr, "snapc_demo: rank %d: cannot register the checkpoint callbacks (%d)\n", rank, rc);
         return -1;
     }
     if (NULL != opt.resume_dir && !restored) {
         fprintf(stderr, "snapc_demo: rank %d: restarted, but the state in %s was not restored\n", rank, opt.resume_dir);
         return -1;
     }
-    /* the extension function, from the component the framework loaded */
-    char path[PATH_MAX];
-    snprintf(path, sizeof(path), "%s/mca_crs_self.so", component_dir);
-    void *component = dlopen(path, RTLD_LAZY | RTLD_NOLOAD);
-    if (NULL != component) {
-        *(void **)&snapshot_directory = dlsym(component, "native_snapc_crs_self_snapshot_directory");
-        dlclose(component); /* the framework keeps it loaded */
-    }
-    if (NULL == snapshot_directory) {
-        fprintf(stderr, "snapc_demo: rank %d: %s has no native_snapc_crs_self_snapshot_directory\n", rank, path);
-        return -1;
-    }
-    /* the real framework loads mca_snapc_full.so; its snapc_init runs app_coord_init */
-    if (0 != ref_snapc_select(component_dir)) {
-        fprintf(stderr, "snapc_demo: rank %d: the snapc \"full\" component could not start\n", rank);
-        return -1;
-    }
-    /* the ESS's place in the coordination chain: the selected snapc module's ft_event */
-    return ref_coord_install(orte_snapc.ft_event, "opal", true);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (0 == strcmp(argv[i], "--iterations") && ref_parse_long(val, 1, 100000000, &opt.iterations)) {
-        } else if (0 == strcmp(argv[i], "--cells") && ref_parse_long(val, 1, 1 << 24, &opt.cells)) {
-        } else if (0 == strcmp(argv[i], "--pause-us") && ref_parse_long(val, 0, 1000000, &opt.pause_us)) {
+        if (0 == strcmp(argv[i], "--iterations") && parse_long(val, 1, 100000000, &opt.iterations)) {
+        } else if (0 == strcmp(argv[i], "--cells") && parse_long(val, 1, 1 << 24, &opt.cells)) {
+        } else if (0 == strcmp(argv[i], "--pause-us") && parse_long(val, 0, 1000000, &opt.pause_us)) {
         } else if (0 == strcmp(argv[i], "--resume") && NULL != val) {
             opt.resume_dir = val;
         } else {
@@ -394,7 +363,7 @@ int main(int argc, char **argv)
         parse_kill_plan(getenv("NSNAPC_DEMO_KILL"));
     }
     long progress_lines = 20;
-    ref_parse_long(getenv("NSNAPC_DEMO_PROGRESS"), 1, 1000000, &progress_lines);
+    parse_long(getenv("NSNAPC_DEMO_PROGRESS"), 1, 1000000, &progress_lines);
     long progress_every = opt.iterations / progress_lines > 0 ? opt.iterations / progress_lines : 1;
 
     cells = calloc((size_t)opt.cells + 2, sizeof(double));
@@ -404,9 +373,9 @@ int main(int argc, char **argv)
     }
     initialise_cells();
 
-    const char *peer = getenv("NSNAPC_REF_PEER");
-    peer = NULL != peer && '\0' != *peer ? peer : NULL;
-    int setup = NULL == peer ? 0 : host_setup(peer);
+    const char *runtime_dir = getenv("NATIVE_SNAPC_RUNTIME_DIR");
+    bool checkpointing = NULL != runtime_dir && '\0' != *runtime_dir;
+    int setup = register_callbacks();
     int setup_all = 0;
     MPI_Allreduce(&setup, &setup_all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (0 != setup_all) {
@@ -425,16 +394,14 @@ int main(int argc, char **argv)
     }
     if (0 == rank) {
         printf("START ranks=%d cells=%ld iterations=%ld from=%ld checkpointing=%s\n", nprocs, opt.cells * nprocs,
-               opt.iterations, iteration, NULL == peer ? "no" : "self");
+               opt.iterations, iteration, checkpointing ? "self" : "no");
         fflush(stdout);
     }
 
     long killed_countdown = -1;
     while (iteration < opt.iterations) {
         step();
-        if (NULL != peer) {
-            checkpoint_point();
-        }
+        checkpoint_point();
         if (kill_plan.after_checkpoint > 0 && !kill_plan.during_save) {
             if (killed_countdown < 0 && checkpoints_taken >= kill_plan.after_checkpoint) {
                 killed_countdown = kill_plan.after_iterations;
@@ -466,14 +433,8 @@ int main(int argc, char **argv)
         free(all);
     }
 
-    int rc = 0;
-    if (NULL != peer) {
-        rc = ref_snapc_finalize(); /* app_coord_finalize: fence, FIN, FIN_ACK */
-        ref_crs_close();
-        ref_rml_shutdown();
-    }
     MPI_Finalize();
     free(cells);
     free(next);
-    return 0 == rc ? 0 : 1;
+    return 0;
 }
