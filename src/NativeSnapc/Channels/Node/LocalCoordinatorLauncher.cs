@@ -8,9 +8,10 @@ using NativeSnapc.Interop;
 namespace NativeSnapc.Channels.Node;
 
 /// <summary>
-/// Reaches the node's local coordinator, starting it when none answers (docs/runtime.md): the first rank of the
-/// node that takes the spawn lock starts <c>native-snapc local</c>, which detaches and exits once it listens;
-/// every rank connects within the bound. Without a command to start, only connecting is tried.
+/// Reaches the node's local coordinator, starting it when none answers (docs/runtime.md): a rank that finds none
+/// runs <c>native-snapc local</c>, which lets one starter of the node start it (the others wait their turn and find
+/// it answering), detaches it and exits once it listens; every rank connects within the bound. Without a command to
+/// start, only connecting is tried.
 /// </summary>
 internal static unsafe class LocalCoordinatorLauncher
 {
@@ -38,15 +39,14 @@ internal static unsafe class LocalCoordinatorLauncher
             }
             if (!started)
             {
-                var spawned = StartIfFirst(nodeDirectory, socket, command, jobFile, deadline, out started);
+                // `native-snapc local` serialises concurrent starters itself and exits 0 at once when one answers.
+                started = true;
+                var spawned = SpawnAndWait(nodeDirectory, command, jobFile, deadline);
                 if (!spawned.Ok)
                 {
                     return spawned;
                 }
-                if (started)
-                {
-                    continue;
-                }
+                continue;
             }
             if (deadline.Expired)
             {
@@ -55,43 +55,6 @@ internal static unsafe class LocalCoordinatorLauncher
             }
             var pause = new Libc.TimeSpec { tv_sec = 0, tv_nsec = (long)(RetryPause.TotalMilliseconds * 1_000_000) };
             Libc.NanoSleep(&pause, null);
-        }
-    }
-
-    /// <summary>
-    /// Takes the spawn lock without waiting; the holder that still finds no local coordinator starts one and waits
-    /// for its first process to exit (0: listening). <paramref name="started"/> says whether this rank did.
-    /// </summary>
-    private static ChannelResult StartIfFirst(string nodeDirectory, string socket, string command, string? jobFile, Deadline deadline, out bool started)
-    {
-        started = false;
-        var lockPath = new NativePath(Path.Combine(nodeDirectory, NodeDirectory.LockName));
-        var opened = Libc.OpenCreate(lockPath, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0x180, out var lockFd);
-        if (opened.IsError)
-        {
-            return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot open the spawn lock {lockPath}: {opened.Message}", opened.RawErrno);
-        }
-        try
-        {
-            var locked = Libc.Flock(lockFd, Libc.LOCK_EX | Libc.LOCK_NB);
-            if (locked.IsError)
-            {
-                // Another rank of this node is starting it.
-                return locked.RawErrno == Libc.EWOULDBLOCK
-                    ? ChannelResult.Success
-                    : ChannelResult.Fail(ChannelFailure.SystemError, $"cannot lock {lockPath}: {locked.Message}", locked.RawErrno);
-            }
-            if (NodeConnection.Connect(socket, out var early).Ok)
-            {
-                early!.Dispose();
-                return ChannelResult.Success;
-            }
-            started = true;
-            return SpawnAndWait(nodeDirectory, command, jobFile, deadline);
-        }
-        finally
-        {
-            Libc.Close(lockFd);
         }
     }
 

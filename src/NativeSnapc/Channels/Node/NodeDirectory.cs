@@ -6,13 +6,11 @@ namespace NativeSnapc.Channels.Node;
 
 /// <summary>
 /// The node directory of a job (docs/runtime.md): <c>&lt;runtime dir&gt;/&lt;hostname&gt;</c>, private to the user
-/// (0700), holding the local coordinator's socket, the checkpoint FIFOs, the spawn lock and the local
-/// coordinator's log. Made if missing; refused when someone else owns it or it lets others in.
+/// (0700), holding the local coordinator's socket, the checkpoint FIFOs, its start lock and its log. Made if missing; refused when someone else owns it or it lets others in.
 /// </summary>
 internal static class NodeDirectory
 {
     public const string SocketName = "local.sock";
-    public const string LockName = "local.lock";
     public const string LogName = "local.log";
 
     /// <summary>sun_path holds 108 bytes with its NUL.</summary>
