@@ -161,6 +161,10 @@ internal sealed class RankRuntime
                 return OpalStatus.Success;
             }
             runtime._mpi.ArmTestPoints(false);
+            if (runtime._router is not null)
+            {
+                runtime._router.Finishing = true;
+            }
             var status = runtime._host.FinalizeSnapc();
             runtime.Uninstall();
             runtime.SendBye();

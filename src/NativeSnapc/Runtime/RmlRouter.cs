@@ -40,6 +40,9 @@ internal sealed class RmlRouter
         _me = me;
     }
 
+    /// <summary>Set once MPI_Finalize began: the coordinators may end the job's connections from then on.</summary>
+    public bool Finishing { get; set; }
+
     /// <summary>Why the connection ended, or null while it is up.</summary>
     public string? LostReason => Volatile.Read(ref _lost);
 
@@ -136,8 +139,15 @@ internal sealed class RmlRouter
         {
             return;
         }
-        Log.Error($"native-snapc: the connection to this node's local coordinator ended: {reason}; "
-                  + "checkpoint/restart calls fail from now on, the program goes on");
+        if (Finishing)
+        {
+            Log.Verbose(5, $"native-snapc: the connection to this node's local coordinator ended while the job finalizes: {reason}");
+        }
+        else
+        {
+            Log.Error($"native-snapc: the connection to this node's local coordinator ended: {reason}; "
+                      + "checkpoint/restart calls fail from now on, the program goes on");
+        }
         lock (_gate)
         {
             var posts = _posts.ToArray();
