@@ -1,7 +1,7 @@
 /*
- * cr_app: an MPI program written the way a site's program would be, against <mpi.h> and native-snapc's public
- * headers only (native_snapc/mpiext_cr.h, native_snapc/crs_self.h): no Open MPI internal header, no reference
- * runtime. The native-snapc runtime gets into it with LD_PRELOAD=libnative_snapc_mpi.so.
+ * cr_app: an MPI program written the way a site's program would be, against <mpi.h> and
+ * <native_snapc/mpiext_cr.h> only: no Open MPI internal header, no reference runtime. The native-snapc runtime gets
+ * into it with LD_PRELOAD=libnative_snapc_mpi.so.
  *
  * It counts: every iteration each rank adds (rank + 1) * iteration to its sum and the ranks exchange a token
  * around a ring (MPI_Sendrecv) and reduce the sums (MPI_Allreduce), so every MPI call family the test points
@@ -35,8 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "native_snapc/crs_self.h"
-#include "native_snapc/mpiext_cr.h"
+#include <native_snapc/mpiext_cr.h>
 
 static struct {
     long iterations;
