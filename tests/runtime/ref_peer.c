@@ -19,7 +19,7 @@
  * process order - but waits in its event loop, so it keeps answering sstore PULLs meanwhile.
  */
 #define _GNU_SOURCE
-#include "opal_config.h"
+#include "orte_config.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -47,23 +47,10 @@
 #include "opal/runtime/opal.h"
 #include "opal/util/opal_environ.h"
 #include "ref_frame.h"
+#include "ref_protocol.h"
 #include "ref_text.h"
 
-/* ---- protocol constants (docs/abi.md#constants) ----------------------------------------------- */
-
-#define TAG_SNAPC 24u
-#define TAG_SNAPC_FULL 25u
-#define TAG_SSTORE_INTERNAL 44u
-#define SNAPC_LOCAL_UPDATE_CMD 4
-#define SNAPC_LOCAL_FINISH_CMD 5
-#define SNAPC_FULL_REQUEST_OP_CMD 8
-#define SSTORE_PULL 1
-#define SSTORE_PUSH 2
-enum { OP_NONE, OP_INIT, OP_FIN, OP_FIN_ACK, OP_CHECKPOINT, OP_RESTART, OP_MIGRATE, OP_QUIESCE_START,
-       OP_QUIESCE_CHECKPOINT, OP_QUIESCE_END };
-#define CRS_RESTART 3
-#define CRS_RUNNING 6
-#define CRS_ERROR 7
+/* ---- limits ------------------------------------------------------------------------------------ */
 
 #define MAX_APPS 64
 #define MAX_QUEUE 16
@@ -71,6 +58,7 @@ enum { OP_NONE, OP_INIT, OP_FIN, OP_FIN_ACK, OP_CHECKPOINT, OP_RESTART, OP_MIGRA
 #define MAX_HANDLES 256
 #define MAX_MIG 64
 
+/* the names of ORTE_SNAPC_OP_NONE .. ORTE_SNAPC_OP_QUIESCE_END */
 static const char *const op_names[] = {"none", "init", "fin", "fin_ack", "checkpoint", "restart", "migrate",
                                        "quiesce_start", "quiesce_checkpoint", "quiesce_end"};
 
@@ -412,7 +400,7 @@ static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_sta
     if (faulty && (HNP_GARBAGE == fault.hnp || HNP_GARBAGE_THEN_REPLY == fault.hnp)) {
         static const unsigned char garbage[] = {0xde, 0xad, 0xbe, 0xef, 0x00, 0x11, 0x22, 0x33,
                                                 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
-        if (0 != send_frame(a, REF_ROLE_HNP, TAG_SNAPC_FULL, garbage, sizeof(garbage))) {
+        if (0 != send_frame(a, REF_ROLE_HNP, ORTE_RML_TAG_SNAPC_FULL, garbage, sizeof(garbage))) {
             return;
         }
         ++stats.replies;
@@ -424,11 +412,11 @@ static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_sta
     }
     if (faulty && (HNP_WRONG == fault.hnp || HNP_ACK_THEN_REPLY == fault.hnp)) {
         if (HNP_ACK_THEN_REPLY == fault.hnp) {
-            send_hnp_reply_as(a, REPLY_FIN, 3, false, 0, "ack-shaped");
+            send_hnp_reply_as(a, REPLY_FIN, ORTE_SNAPC_OP_FIN_ACK, false, 0, "ack-shaped");
         } else if (REPLY_CKPT == which) {
-            send_hnp_reply_as(a, REPLY_MIGRATE, 6, true, 0, "wrong");
+            send_hnp_reply_as(a, REPLY_MIGRATE, ORTE_SNAPC_OP_MIGRATE, true, 0, "wrong");
         } else {
-            send_hnp_reply_as(a, REPLY_CKPT, 4, true, 0, "wrong");
+            send_hnp_reply_as(a, REPLY_CKPT, ORTE_SNAPC_OP_CHECKPOINT, true, 0, "wrong");
         }
         out("FAULT hnp %s kind=%s to=%u conn=%d", hnp_names[fault.hnp], kind, apps[a].vpid, apps[a].conn);
         send_hnp_reply_as(a, which, op_event, with_state, op_state,
@@ -436,7 +424,7 @@ static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_sta
         return;
     }
     opal_buffer_t *b = new_buffer();
-    uint8_t cmd = SNAPC_FULL_REQUEST_OP_CMD;
+    uint8_t cmd = REF_SNAPC_FULL_REQUEST_OP_CMD;
     int rc = opal_dss.pack(b, &cmd, 1, OPAL_UINT8);
     if (OPAL_SUCCESS == rc) {
         rc = opal_dss.pack(b, &op_event, 1, OPAL_INT);
@@ -458,7 +446,7 @@ static void send_hnp_reply_as(int a, unsigned which, int op_event, bool with_sta
         len = len > 7 ? 7 : len; /* the command survives, the event's value is cut */
         snprintf(note, sizeof(note), " fault=truncated");
     }
-    if (0 != send_frame(a, REF_ROLE_HNP, TAG_SNAPC_FULL, b->base_ptr, len)) {
+    if (0 != send_frame(a, REF_ROLE_HNP, ORTE_RML_TAG_SNAPC_FULL, b->base_ptr, len)) {
         OBJ_RELEASE(b);
         return;
     }
@@ -654,7 +642,7 @@ static void handle_app_input(int a);
 static char *global_ref(void)
 {
     char *ref = NULL;
-    if (asprintf(&ref, "ompi_global_snapshot_%d.ckpt", (int)my_pid) < 0) {
+    if (asprintf(&ref, REF_GLOBAL_SNAPSHOT_REF_FORMAT, (int)my_pid) < 0) {
         out("ERROR out of memory");
         exit(2);
     }
@@ -666,7 +654,7 @@ static void global_metadata_append(const char *fmt, ...)
 {
     char *ref = global_ref();
     char *dir = NULL, *path = NULL;
-    if (asprintf(&dir, "%s/%s", cfg.base_dir, ref) < 0 || asprintf(&path, "%s/global_snapshot_meta.data", dir) < 0) {
+    if (asprintf(&dir, "%s/%s", cfg.base_dir, ref) < 0 || asprintf(&path, "%s/%s", dir, REF_GLOBAL_METADATA_FILE) < 0) {
         out("ERROR out of memory");
         exit(2);
     }
@@ -695,7 +683,8 @@ static void global_metadata_timestamp(void)
 {
     time_t now = time(NULL);
     char when[64];
-    global_metadata_append("# Timestamp: %s", ctime_r(&now, when)); /* ctime's text ends with a newline */
+    /* ctime's text ends with a newline */
+    global_metadata_append("%s%s", SSTORE_METADATA_INTERNAL_TIME_STR, ctime_r(&now, when));
 }
 
 static void start_checkpoint(const request_t *req)
@@ -711,7 +700,7 @@ static void start_checkpoint(const request_t *req)
         handle_seq[handle_count].number = ck.number;
         ++handle_count;
     }
-    bool all_migrating = OP_MIGRATE == req->event;
+    bool all_migrating = ORTE_SNAPC_OP_MIGRATE == req->event;
 
     /* participants: every process of the requester's job (all processes for a control command), in
      * vpid order like the daemon's list of local children */
@@ -747,7 +736,8 @@ static void start_checkpoint(const request_t *req)
         req->leader_app >= 0 ? (int)apps[req->leader_app].vpid : -1, all_migrating, req->term, req->stop,
         req->inc_prep_only, req->signals, ck.nparts);
     /* the global register: the sequence and the local snapshots' name format */
-    global_metadata_append("# Seq: %d\n# Local Snapshot Format Reference: opal_snapshot_%%d.ckpt\n", ck.seq);
+    global_metadata_append("%s%d\n%s%s\n", SSTORE_METADATA_GLOBAL_SNAP_SEQ_STR, ck.seq,
+                           SSTORE_METADATA_LOCAL_SNAP_REF_FMT_STR, REF_LOCAL_SNAPSHOT_FORMAT);
     global_metadata_timestamp();
 
     /* Pass 2: name the FIFOs with the current id (then increment it) and signal, process by process */
@@ -756,8 +746,8 @@ static void start_checkpoint(const request_t *req)
         app_t *app = &apps[p->app];
         p->pid = app->pid;
         p->id = app->next_id++;
-        snprintf(p->path_a, sizeof(p->path_a), "%s/opal_cr_prog_read.%d_%d", cfg.pipe_dir, (int)p->pid, p->id);
-        snprintf(p->path_b, sizeof(p->path_b), "%s/opal_cr_prog_write.%d_%d", cfg.pipe_dir, (int)p->pid, p->id);
+        snprintf(p->path_a, sizeof(p->path_a), "%s/%s.%d_%d", cfg.pipe_dir, OPAL_CR_NAMED_PROG_R, (int)p->pid, p->id);
+        snprintf(p->path_b, sizeof(p->path_b), "%s/%s.%d_%d", cfg.pipe_dir, OPAL_CR_NAMED_PROG_W, (int)p->pid, p->id);
         p->st = PS_SIGNALLED;
         int sent = 0;
         for (int s = 0; s < req->signals; ++s) {
@@ -778,7 +768,7 @@ static void start_checkpoint(const request_t *req)
 
 static void write_options_all(void)
 {
-    bool all_migrating = OP_MIGRATE == ck.req.event;
+    bool all_migrating = ORTE_SNAPC_OP_MIGRATE == ck.req.event;
     for (int i = 0; i < ck.nparts; ++i) {
         part_t *p = &ck.parts[i];
         if (PS_OPENED != p->st) {
@@ -956,7 +946,7 @@ static void fifo_eof(part_t *p, const char *when)
 /* A state read from FIFO B while the process runs its checkpoint: true when more may follow (prepared). */
 static bool got_state(part_t *p, int value)
 {
-    if (ck.req.inc_prep_only && CRS_RUNNING == value && PS_RUNNING == p->st) {
+    if (ck.req.inc_prep_only && OPAL_CRS_RUNNING == value && PS_RUNNING == p->st) {
         p->st = PS_PREPARED;
         p->deadline = now_ms() + (uint64_t)cfg.quiesce_ms;
         out("FIFO vpid=%u id=%d final=%d prepared", p->vpid, p->id, value);
@@ -964,10 +954,10 @@ static bool got_state(part_t *p, int value)
     }
     p->final_state = value;
     p->st = PS_FINAL;
-    if (CRS_ERROR == value) {
+    if (OPAL_CRS_ERROR == value) {
         ck.any_error_state = true;
     }
-    out("FIFO vpid=%u id=%d final=%d %s", p->vpid, p->id, value, CRS_ERROR == value ? "error" : "finished");
+    out("FIFO vpid=%u id=%d final=%d %s", p->vpid, p->id, value, OPAL_CRS_ERROR == value ? "error" : "finished");
     return false;
 }
 
@@ -1036,20 +1026,20 @@ static void finish_checkpoint(void)
     /* the global sync: only a checkpoint every process finished counts as a finished sequence */
     global_metadata_timestamp();
     if (ok) {
-        global_metadata_append("# Finished Seq: %d\n", ck.seq);
+        global_metadata_append("%s%d\n", SSTORE_METADATA_INTERNAL_DONE_SEQ_STR, ck.seq);
     }
 
     int leader = ck.req.leader_app;
     bool leader_restarted = leader >= 0 && apps[leader].restarted;
-    if (OP_CHECKPOINT == ck.req.event && leader >= 0) {
+    if (ORTE_SNAPC_OP_CHECKPOINT == ck.req.event && leader >= 0) {
         if (leader_restarted) {
             out("SEND skipped kind=CKPT_DONE reason=leader-restarted");
         } else {
-            send_hnp_reply(leader, REPLY_CKPT, OP_CHECKPOINT, true, ok ? 0 : -1);
+            send_hnp_reply(leader, REPLY_CKPT, ORTE_SNAPC_OP_CHECKPOINT, true, ok ? 0 : -1);
         }
-    } else if (OP_MIGRATE == ck.req.event && leader >= 0) {
+    } else if (ORTE_SNAPC_OP_MIGRATE == ck.req.event && leader >= 0) {
         if (ok) {
-            send_hnp_reply(leader, REPLY_MIGRATE, OP_MIGRATE, true, 0);
+            send_hnp_reply(leader, REPLY_MIGRATE, ORTE_SNAPC_OP_MIGRATE, true, 0);
         } else {
             out("SEND skipped kind=MIGRATE_DONE reason=migration-failed"); /* the real HNP stays silent too */
         }
@@ -1064,7 +1054,7 @@ static void finish_checkpoint(void)
     }
     ck.phase = PH_IDLE;
     for (int i = 0; i < pending_fin_count; ++i) {
-        send_hnp_reply(pending_fin_ack[i], REPLY_FIN, OP_FIN_ACK, false, 0);
+        send_hnp_reply(pending_fin_ack[i], REPLY_FIN, ORTE_SNAPC_OP_FIN_ACK, false, 0);
     }
     pending_fin_count = 0;
     fire("done");
@@ -1208,7 +1198,7 @@ static void handle_request_op(int a, opal_buffer_t *b, const char *where)
     int seq = -1, mig_num = 0;
     char *handle = NULL;
     request_t req = {.event = event, .leader_app = a, .jobid = apps[a].jobid, .signals = 1};
-    if (OPAL_SUCCESS == rc && OP_RESTART == event) {
+    if (OPAL_SUCCESS == rc && ORTE_SNAPC_OP_RESTART == event) {
         field = "seq";
         rc = unpack_one(b, &seq, OPAL_INT);
         if (OPAL_SUCCESS == rc) {
@@ -1220,7 +1210,7 @@ static void handle_request_op(int a, opal_buffer_t *b, const char *where)
             n += snprintf(line + n, sizeof(line) - (size_t)n, " seq=%d handle=%s", seq, ref_token(handle, t, sizeof(t)));
         }
         free(handle);
-    } else if (OPAL_SUCCESS == rc && OP_MIGRATE == event) {
+    } else if (OPAL_SUCCESS == rc && ORTE_SNAPC_OP_MIGRATE == event) {
         field = "mig_num";
         rc = unpack_one(b, &mig_num, OPAL_INT);
         /* like the HNP's loop, a negative count means no entries; a huge one runs out of bytes */
@@ -1263,10 +1253,10 @@ static void handle_request_op(int a, opal_buffer_t *b, const char *where)
     out("RECV from=%u tag=25 %s %s extra=%zu", apps[a].vpid, line, where, unread_bytes(b));
 
     switch (event) {
-    case OP_INIT:
+    case ORTE_SNAPC_OP_INIT:
         fire("init");
         break;
-    case OP_FIN:
+    case ORTE_SNAPC_OP_FIN:
         if (PH_IDLE != ck.phase || queue_len > 0) {
             /* the HNP spins until the running checkpoint is over, then acknowledges */
             out("FIN_ACK deferred to=%u reason=checkpoint-running", apps[a].vpid);
@@ -1274,14 +1264,14 @@ static void handle_request_op(int a, opal_buffer_t *b, const char *where)
                 pending_fin_ack[pending_fin_count++] = a;
             }
         } else {
-            send_hnp_reply(a, REPLY_FIN, OP_FIN_ACK, false, 0);
+            send_hnp_reply(a, REPLY_FIN, ORTE_SNAPC_OP_FIN_ACK, false, 0);
         }
         fire("fin");
         break;
-    case OP_CHECKPOINT:
+    case ORTE_SNAPC_OP_CHECKPOINT:
         enqueue(&req);
         break;
-    case OP_MIGRATE:
+    case ORTE_SNAPC_OP_MIGRATE:
         if (mig_num <= 0) {
             /* orte_errmgr_base_migrate_job fails without processes: the HNP sends no reply */
             out("IGNORED request event=6 from=%u reason=no-migration-entries", apps[a].vpid);
@@ -1289,11 +1279,11 @@ static void handle_request_op(int a, opal_buffer_t *b, const char *where)
             enqueue(&req);
         }
         break;
-    case OP_QUIESCE_START:
+    case ORTE_SNAPC_OP_QUIESCE_START:
         req.inc_prep_only = true;
         enqueue(&req);
         break;
-    case OP_RESTART:
+    case ORTE_SNAPC_OP_RESTART:
         if (cfg.restart_kill) {
             for (int i = 0; i < MAX_APPS; ++i) {
                 if (apps[i].used && apps[i].hello && apps[i].jobid == apps[a].jobid) {
@@ -1302,7 +1292,7 @@ static void handle_request_op(int a, opal_buffer_t *b, const char *where)
             }
         }
         break;
-    case OP_QUIESCE_END:
+    case ORTE_SNAPC_OP_QUIESCE_END:
         break; /* the HNP waits for the job state to return to NONE; no reply */
     default:
         out("IGNORED request event=%d from=%u", event, apps[a].vpid);
@@ -1328,14 +1318,14 @@ static void handle_local_finish(int a, int cr_state)
         /* the state written just before this message overtook it in the event loop: it comes first */
         got_state(p, value);
     }
-    if (PS_FINAL == p->st && CRS_ERROR == p->final_state && CRS_ERROR == cr_state) {
+    if (PS_FINAL == p->st && OPAL_CRS_ERROR == p->final_state && OPAL_CRS_ERROR == cr_state) {
         /* a process that reported ERROR does not wait for a release (the real HNP never sends one) */
         close_part(p);
         p->st = PS_FINISHED;
         out("FIFO vpid=%u id=%d ended reason=error-reported", p->vpid, p->id);
         return;
     }
-    if (CRS_RESTART == cr_state && apps[a].restarted && p->st < PS_FINAL) {
+    if (OPAL_CRS_RESTART == cr_state && apps[a].restarted && p->st < PS_FINAL) {
         close_part(p);
         p->st = PS_RESTARTED;
         out("FIFO vpid=%u id=%d restarted", p->vpid, p->id);
@@ -1386,10 +1376,11 @@ static void pull_reply(int a, uint32_t handle)
     char *ref = NULL, *loc = NULL, *meta = NULL;
     bool noref = seq >= 0 && fault.pull_noref && (0 == fault.pull_ckpt || fault.pull_ckpt == number);
     if (seq >= 0) {
-        /* sstore/central: <base>/<ref>/<seq>/opal_snapshot_<vpid>.ckpt and its snapshot_meta.data */
+        /* sstore/central: <base>/<ref>/<seq>/opal_snapshot_<vpid>.ckpt and its snapshot_meta.data (the name as
+         * REF_LOCAL_SNAPSHOT_FORMAT gives it, with the vpid printed unsigned) */
         ref = global_ref();
         if (asprintf(&loc, "%s/%s/%d/opal_snapshot_%u.ckpt", cfg.base_dir, ref, seq, apps[a].vpid) < 0
-            || asprintf(&meta, "%s/snapshot_meta.data", loc) < 0) {
+            || asprintf(&meta, "%s/%s", loc, REF_LOCAL_METADATA_FILE) < 0) {
             out("ERROR out of memory");
             exit(2);
         }
@@ -1401,7 +1392,7 @@ static void pull_reply(int a, uint32_t handle)
         ref = NULL;
     }
     opal_buffer_t *b = new_buffer();
-    uint8_t cmd = SSTORE_PUSH;
+    uint8_t cmd = REF_SSTORE_CENTRAL_PUSH; /* the daemon's reply to a PULL */
     int rc = opal_dss.pack(b, &cmd, 1, OPAL_UINT8);
     if (OPAL_SUCCESS == rc) {
         rc = opal_dss.pack(b, &handle, 1, OPAL_UINT32);
@@ -1421,7 +1412,7 @@ static void pull_reply(int a, uint32_t handle)
     if (OPAL_SUCCESS == rc) {
         char t1[512], t2[1024], t3[1024];
         size_t len = b->bytes_used;
-        if (0 != send_buffer(a, REF_ROLE_DAEMON, TAG_SSTORE_INTERNAL, b)) {
+        if (0 != send_buffer(a, REF_ROLE_DAEMON, ORTE_RML_TAG_SSTORE_INTERNAL, b)) {
             free(ref);
             free(loc);
             free(meta);
@@ -1461,9 +1452,9 @@ static void handle_rml(int a, const ref_frame_header_t *h, unsigned char *payloa
         OBJ_RELEASE(b);
         return;
     }
-    if (TAG_SNAPC_FULL == h->tag && SNAPC_FULL_REQUEST_OP_CMD == cmd) {
+    if (ORTE_RML_TAG_SNAPC_FULL == h->tag && REF_SNAPC_FULL_REQUEST_OP_CMD == cmd) {
         handle_request_op(a, b, where);
-    } else if (TAG_SNAPC == h->tag && SNAPC_LOCAL_FINISH_CMD == cmd) {
+    } else if (ORTE_RML_TAG_SNAPC == h->tag && ORTE_SNAPC_LOCAL_FINISH_CMD == cmd) {
         int cr_state = 0;
         rc = unpack_one(b, &cr_state, OPAL_INT);
         if (OPAL_SUCCESS != rc) {
@@ -1474,7 +1465,7 @@ static void handle_rml(int a, const ref_frame_header_t *h, unsigned char *payloa
                 unread_bytes(b));
             handle_local_finish(a, cr_state);
         }
-    } else if (TAG_SNAPC == h->tag && SNAPC_LOCAL_UPDATE_CMD == cmd) {
+    } else if (ORTE_RML_TAG_SNAPC == h->tag && ORTE_SNAPC_LOCAL_UPDATE_CMD == cmd) {
         opal_process_name_t name = {0, 0};
         pid_t pid = 0;
         bool crdebug = false;
@@ -1497,7 +1488,7 @@ static void handle_rml(int a, const ref_frame_header_t *h, unsigned char *payloa
                 unread_bytes(b));
             handle_local_update(a, name.jobid, name.vpid, pid);
         }
-    } else if (TAG_SSTORE_INTERNAL == h->tag && SSTORE_PULL == cmd) {
+    } else if (ORTE_RML_TAG_SSTORE_INTERNAL == h->tag && REF_SSTORE_CENTRAL_PULL == cmd) {
         uint32_t handle = 0;
         rc = unpack_one(b, &handle, OPAL_UINT32);
         if (OPAL_SUCCESS != rc) {
@@ -1509,7 +1500,7 @@ static void handle_rml(int a, const ref_frame_header_t *h, unsigned char *payloa
                 unread_bytes(b));
             pull_reply(a, handle);
         }
-    } else if (TAG_SSTORE_INTERNAL == h->tag && SSTORE_PUSH == cmd) {
+    } else if (ORTE_RML_TAG_SSTORE_INTERNAL == h->tag && REF_SSTORE_CENTRAL_PUSH == cmd) {
         uint32_t handle = 0;
         bool skipped = false;
         char *crs_comp = NULL;
@@ -1532,7 +1523,8 @@ static void handle_rml(int a, const ref_frame_header_t *h, unsigned char *payloa
             out("RECV from=%u tag=44 SSTORE_PUSH handle=%u skipped=%d crs_comp=%s %s extra=%zu", apps[a].vpid, handle,
                 skipped, ref_token(crs_comp, t, sizeof(t)), where, unread_bytes(b));
             if (!skipped && PH_IDLE != ck.phase && handle == ck.handle) {
-                global_metadata_append("# Process: %u.%u\n# OPAL CRS Component: %s\n", apps[a].jobid, apps[a].vpid,
+                global_metadata_append("%s%u.%u\n%s%s\n", SSTORE_METADATA_INTERNAL_PROCESS_STR, apps[a].jobid,
+                                       apps[a].vpid, SSTORE_METADATA_LOCAL_CRS_COMP_STR,
                                        NULL == crs_comp ? "(null)" : crs_comp);
             }
         }
