@@ -32,8 +32,6 @@
 #include "orte/mca/snapc/snapc.h"
 #include "ref_frame.h"
 
-#define PROCESSOR_NAME_BYTES 256 /* OPAL_MAX_PROCESSOR_NAME: one mig_host_pref row */
-
 typedef int (*coord_void_fn)(void);
 typedef int (*coord_int_fn)(int);
 typedef int (*coord_request_fn)(orte_snapc_base_request_op_t *);
@@ -230,7 +228,7 @@ static void step_request(const char *spec, step_result_t *r)
         }
         datum->mig_num = n;
         datum->mig_vpids = calloc((size_t)n, sizeof(int));
-        datum->mig_host_pref = calloc((size_t)n, PROCESSOR_NAME_BYTES);
+        datum->mig_host_pref = calloc((size_t)n, OPAL_MAX_PROCESSOR_NAME); /* one mig_host_pref row */
         datum->mig_vpid_pref = calloc((size_t)n, sizeof(int));
         datum->mig_off_node = calloc((size_t)n, sizeof(int));
         char *save = NULL;
@@ -246,7 +244,7 @@ static void step_request(const char *spec, step_result_t *r)
             long vpid = 0, pref = -1, off = 0;
             ok = NULL != fields[3] && ref_parse_long(fields[0], INT_MIN, INT_MAX, &vpid)
                  && ref_parse_long(fields[2], INT_MIN, INT_MAX, &pref) && ref_parse_long(fields[3], INT_MIN, INT_MAX, &off)
-                 && strlen(fields[1]) < PROCESSOR_NAME_BYTES;
+                 && strlen(fields[1]) < OPAL_MAX_PROCESSOR_NAME;
             if (ok) {
                 datum->mig_vpids[i] = (int)vpid;
                 strcpy(datum->mig_host_pref[i], fields[1]);

@@ -14,18 +14,10 @@
 #include <stdio.h>
 
 #include "opal/dss/dss.h"
+#include "ref_protocol.h"
 #include "ref_text.h"
 #include "orte/mca/rml/rml.h"
 #include "orte/runtime/orte_globals.h"
-
-/* RML tags and command values used by the test host (orte/mca/rml/rml_types.h, docs/abi.md#constants). */
-#define REF_TAG_SNAPC 24u
-#define REF_TAG_SNAPC_FULL 25u
-#define REF_TAG_SSTORE_INTERNAL 44u
-#define REF_SNAPC_LOCAL_UPDATE_CMD 4
-#define REF_SNAPC_LOCAL_FINISH_CMD 5
-#define REF_SSTORE_CENTRAL_PULL 1
-#define REF_SSTORE_CENTRAL_PUSH 2
 
 /* Starts the clock of ref_elapsed_ms and sends the lines to stream (stdout when NULL) (ref_output.c). */
 void ref_out_start(FILE *stream);

@@ -114,7 +114,7 @@ static const char *role_of(const orte_process_name_t *peer, orte_rml_tag_t tag, 
                      && peer->vpid == orte_process_info.my_daemon.vpid;
     *how = "value";
     if (is_hnp && is_daemon) {
-        *role = REF_TAG_SNAPC_FULL == tag ? REF_ROLE_HNP : REF_ROLE_DAEMON;
+        *role = ORTE_RML_TAG_SNAPC_FULL == tag ? REF_ROLE_HNP : REF_ROLE_DAEMON;
         *how = "tag";
     } else if (is_hnp) {
         *role = REF_ROLE_HNP;
@@ -257,7 +257,7 @@ static void *reader_main(void *arg)
 /* Counts LOCAL_FINISH messages by decoding the command with the real DSS (a copy of the bytes). */
 static void note_daemon_message(const opal_buffer_t *buffer, orte_rml_tag_t tag)
 {
-    if (REF_TAG_SNAPC != tag || 0 == buffer->bytes_used) {
+    if (ORTE_RML_TAG_SNAPC != tag || 0 == buffer->bytes_used) {
         return;
     }
     opal_buffer_t *copy = OBJ_NEW(opal_buffer_t);
@@ -274,7 +274,7 @@ static void note_daemon_message(const opal_buffer_t *buffer, orte_rml_tag_t tag)
     opal_dss.load(copy, bytes, (int32_t)buffer->bytes_used);
     uint8_t cmd = 0;
     int32_t n = 1;
-    if (OPAL_SUCCESS == opal_dss.unpack(copy, &cmd, &n, OPAL_UINT8) && REF_SNAPC_LOCAL_FINISH_CMD == cmd) {
+    if (OPAL_SUCCESS == opal_dss.unpack(copy, &cmd, &n, OPAL_UINT8) && ORTE_SNAPC_LOCAL_FINISH_CMD == cmd) {
         int cr_state = -1;
         n = 1;
         opal_dss.unpack(copy, &cr_state, &n, OPAL_INT);

@@ -123,7 +123,7 @@ static int pull_handle_info(handle_info_t *h)
         rc = opal_dss.pack(buffer, &h->id, 1, OPAL_UINT32);
     }
     if (OPAL_SUCCESS == rc) {
-        rc = ref_rml_send(ORTE_PROC_MY_DAEMON, buffer, REF_TAG_SSTORE_INTERNAL, orte_rml_send_callback, NULL);
+        rc = ref_rml_send(ORTE_PROC_MY_DAEMON, buffer, ORTE_RML_TAG_SSTORE_INTERNAL, orte_rml_send_callback, NULL);
     }
     if (OPAL_SUCCESS != rc) {
         OBJ_RELEASE(buffer);
@@ -132,14 +132,14 @@ static int pull_handle_info(handle_info_t *h)
 
     orte_rml_recv_cb_t *rb = OBJ_NEW(orte_rml_recv_cb_t);
     rb->active = true;
-    ref_rml_recv(ORTE_PROC_MY_DAEMON, REF_TAG_SSTORE_INTERNAL, false, orte_rml_recv_callback, rb);
+    ref_rml_recv(ORTE_PROC_MY_DAEMON, ORTE_RML_TAG_SSTORE_INTERNAL, false, orte_rml_recv_callback, rb);
     uint64_t deadline = ref_elapsed_ms() + (uint64_t)pull_timeout;
     struct timespec tick = {0, 100000};
     while (rb->active && ref_elapsed_ms() < deadline) {
         nanosleep(&tick, NULL);
     }
     if (rb->active) {
-        ref_rml_cancel(ORTE_PROC_MY_DAEMON, REF_TAG_SSTORE_INTERNAL);
+        ref_rml_cancel(ORTE_PROC_MY_DAEMON, ORTE_RML_TAG_SSTORE_INTERNAL);
         OBJ_RELEASE(rb);
         return ORTE_ERR_TIMEOUT;
     }
@@ -329,7 +329,7 @@ static int slot_sync(orte_sstore_base_handle_t id)
             rc = opal_dss.pack(buffer, &crs_comp, 1, OPAL_STRING);
         }
         if (OPAL_SUCCESS == rc) {
-            rc = ref_rml_send(ORTE_PROC_MY_DAEMON, buffer, REF_TAG_SSTORE_INTERNAL, orte_rml_send_callback, NULL);
+            rc = ref_rml_send(ORTE_PROC_MY_DAEMON, buffer, ORTE_RML_TAG_SSTORE_INTERNAL, orte_rml_send_callback, NULL);
         }
         if (OPAL_SUCCESS != rc) {
             OBJ_RELEASE(buffer);

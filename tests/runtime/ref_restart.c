@@ -17,7 +17,7 @@
  * on a failure one "RESTART-FAILED rank= reason=" line and exit 3 (2 for bad usage).
  */
 #define _GNU_SOURCE
-#include "opal_config.h"
+#include "orte_config.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -37,11 +37,8 @@
 #include "opal/mca/crs/crs.h"
 #include "opal/runtime/opal.h"
 #include "opal/runtime/opal_cr.h"
+#include "ref_protocol.h"
 #include "ref_text.h"
-
-#define GLOBAL_METADATA "global_snapshot_meta.data"
-#define FINISHED_SEQ "# Finished Seq: "
-#define LOCAL_FORMAT "# Local Snapshot Format Reference: "
 
 static long rank = -1;
 
@@ -62,21 +59,23 @@ static void fail(const char *fmt, ...)
 static void read_global_metadata(const char *global_dir, long *seq, char *format, size_t format_size)
 {
     char path[PATH_MAX], line[1024];
-    snprintf(path, sizeof(path), "%s/%s", global_dir, GLOBAL_METADATA);
+    snprintf(path, sizeof(path), "%s/%s", global_dir, REF_GLOBAL_METADATA_FILE);
     FILE *f = fopen(path, "r");
     if (NULL == f) {
         fail("cannot read %s: %s", path, strerror(errno));
     }
+    const size_t finished_len = strlen(SSTORE_METADATA_INTERNAL_DONE_SEQ_STR);
+    const size_t format_len = strlen(SSTORE_METADATA_LOCAL_SNAP_REF_FMT_STR);
     long last = -1;
     format[0] = '\0';
     while (NULL != fgets(line, sizeof(line), f)) {
         line[strcspn(line, "\n")] = '\0';
         long n;
-        if (0 == strncmp(line, FINISHED_SEQ, strlen(FINISHED_SEQ))
-            && ref_parse_long(line + strlen(FINISHED_SEQ), 0, INT_MAX, &n)) {
+        if (0 == strncmp(line, SSTORE_METADATA_INTERNAL_DONE_SEQ_STR, finished_len)
+            && ref_parse_long(line + finished_len, 0, INT_MAX, &n)) {
             last = n;
-        } else if (0 == strncmp(line, LOCAL_FORMAT, strlen(LOCAL_FORMAT))) {
-            if ((size_t)snprintf(format, format_size, "%s", line + strlen(LOCAL_FORMAT)) >= format_size) {
+        } else if (0 == strncmp(line, SSTORE_METADATA_LOCAL_SNAP_REF_FMT_STR, format_len)) {
+            if ((size_t)snprintf(format, format_size, "%s", line + format_len) >= format_size) {
                 fail("%s: the local snapshot format is too long", path);
             }
         }
@@ -130,7 +129,7 @@ int main(int argc, char **argv)
 #pragma GCC diagnostic pop
     if ((size_t)snprintf(snapshot_dir, sizeof(snapshot_dir), "%s/%ld/%s", global_dir, seq, local_name)
             >= sizeof(snapshot_dir)
-        || (size_t)snprintf(metadata_path, sizeof(metadata_path), "%s/snapshot_meta.data", snapshot_dir)
+        || (size_t)snprintf(metadata_path, sizeof(metadata_path), "%s/%s", snapshot_dir, REF_LOCAL_METADATA_FILE)
             >= sizeof(metadata_path)) {
         fail("the snapshot path is too long");
     }
