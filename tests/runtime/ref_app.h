@@ -83,17 +83,6 @@ int ref_crs_set_spec(const char *spec);
 
 unsigned ref_crs_checkpoint_calls(void);
 
-/* ---- the snapc framework (ref_app_snapc.c) ------------------------------------------------------ */
-
-/*
- * Opens the real orte_snapc_base_framework with component_dir added to the component repository and runs
- * orte_snapc_base_select(seed=false, app=true): the component's snapc_init starts the application coordinator.
- */
-int ref_snapc_select(const char *component_dir);
-
-/* orte_snapc.snapc_finalize (the coordinator's finalize), then the framework closed. Its status. */
-int ref_snapc_finalize(void);
-
 /*
  * Registers the coordination callback: ft_event plus the layer below, which is "opal" (the real
  * opal_cr_coord, called directly), "registered" (whatever was registered before: ompi_cr_coord in an
