@@ -125,6 +125,7 @@ internal static class JobHost
             {
                 Log.Info($"signal {(int)context.Signal} again: ending the job now");
                 Interlocked.Exchange(ref terminatedByUs, 1);
+                server.Coordinator.ExpectJobEnd();
                 if (mpirun is { } again)
                 {
                     Libc.Kill(again.Id, Libc.SIGTERM);
@@ -142,6 +143,7 @@ internal static class JobHost
                 }
                 Log.Error($"the checkpoint on signal failed ({outcome.Error}); ending the job anyway");
                 Interlocked.Exchange(ref terminatedByUs, 1);
+                server.Coordinator.ExpectJobEnd();
                 if (mpirun is { } process)
                 {
                     Libc.Kill(process.Id, Libc.SIGTERM);

@@ -60,6 +60,9 @@ internal sealed class GlobalCoordinator
     private uint _nextHandle = 1;
     private int? _lastFinishedSeq;
 
+    /// <summary>The job is being ended after a term checkpoint: its ranks' deaths are expected.</summary>
+    private bool _terminating;
+
     public GlobalCoordinator(IGlobalPorts ports, ISnapshotStore store, GlobalSettings settings)
     {
         _ports = ports;
@@ -81,6 +84,15 @@ internal sealed class GlobalCoordinator
 
     /// <summary>is_app_checkpointable: set by INIT, cleared by FIN.</summary>
     public bool Checkpointable { get; private set; }
+
+    /// <summary>The job is being ended from outside (run --checkpoint-on): its ranks' deaths are expected, not errors.</summary>
+    public void ExpectJobEnd()
+    {
+        lock (_gate)
+        {
+            _terminating = true;
+        }
+    }
 
     // ---- nodes and ranks -------------------------------------------------------------------------
 
@@ -173,7 +185,11 @@ internal sealed class GlobalCoordinator
         if (_ranks.TryGetValue(name.vpid, out var rank))
         {
             rank.Connected = false;
-            if (died)
+            if (died && _terminating)
+            {
+                Log.Verbose(2, $"rank {name} (pid {rank.Pid}) ended with the job");
+            }
+            else if (died)
             {
                 Log.Error($"rank {name} (pid {rank.Pid}) died");
             }
@@ -218,14 +234,29 @@ internal sealed class GlobalCoordinator
                 // The ranks end the quiesce on their own (stage 2 on the still-open FIFOs); the checkpoint runs to NONE.
                 break;
             case SnapcOpEvent.Restart:
-                Log.Error($"rank {sender} asked to restart the job from seq {request.SeqNum} of {request.GlobalHandle ?? "(none)"}: restarting a running job in place is not supported; use `native-snapc restart` on a stopped job");
+                Log.Error($"rank {sender} asked to restart the job from seq {request.SeqNum} of {request.GlobalHandle ?? "(none)"}: restarting a running job in place is not supported (use `native-snapc restart` on a stopped job); refused");
+                Refuse(node, sender, SnapcOpEvent.Restart);
                 break;
             case SnapcOpEvent.Migrate:
-                Log.Error($"rank {sender} asked to migrate {request.MigrationCount} processes: this runtime cannot move processes between nodes; refused (no reply, as Open MPI's HNP gives none to a failed migration)");
+                Log.Error($"rank {sender} asked to migrate {request.MigrationCount} processes: this runtime cannot move processes between nodes; refused");
+                Refuse(node, sender, SnapcOpEvent.Migrate);
                 break;
             default:
                 Log.Error($"rank {sender} sent REQUEST_OP event {(int)request.Event}, which the HNP does not handle; dropped");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A refused RESTART or MIGRATE is answered at once in the form of the HNP's completion replies (cmd, the
+    /// request's event, op_state -1), so the requesting rank returns an error instead of waiting out its bound
+    /// (Open MPI's HNP sends nothing for a failed migration or restart).
+    /// </summary>
+    private void Refuse(GlobalNode node, OrteProcessName requester, SnapcOpEvent opEvent)
+    {
+        if (SnapcMessages.BuildRequestOpDone(BufferType, opEvent, -1, out var bytes) == OpalStatus.Success)
+        {
+            _ports.SendToNode(node.Link, FrameCodec.Encode(FrameKind.Rml, RmlTag.SnapcFull, Hnp, FrameRole.Hnp, requester, FrameRole.App, bytes));
         }
     }
 
@@ -518,6 +549,7 @@ internal sealed class GlobalCoordinator
         if (checkpoint.Error is null && checkpoint.Request.Options.Term)
         {
             Log.Info($"terminating job {JobId} after its checkpoint (term)");
+            _terminating = true;
             _ports.TerminateJob();
         }
         StartNext();

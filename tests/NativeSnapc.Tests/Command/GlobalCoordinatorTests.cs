@@ -194,14 +194,22 @@ internal sealed class GlobalCoordinatorTests
     }
 
     [Test]
-    public void Restart_and_migrate_requests_are_refused_without_a_checkpoint()
+    public void Restart_and_migrate_requests_are_refused_at_once_with_op_state_minus_1_and_no_checkpoint()
     {
         JobOfFour();
         SnapcMessages.BuildRestart(DssBufferType.NonDescribed, Payloads.Job, 0, "ompi_global_snapshot_1.ckpt", out var restart);
-        FromRank(_nodeA, 0, restart);
+        FromRank(_nodeA, 1, restart);
         SnapcMessages.BuildMigrate(DssBufferType.NonDescribed, Payloads.Job, new[] { new SnapcMigrationEntry(1, "h", -1, 0) }, out var migrate);
         FromRank(_nodeA, 0, migrate);
-        Assert.That(_ports.Sent, Is.Empty);
+        Assert.That(_ports.Sent, Has.Count.EqualTo(2), "one reply each, nothing to the nodes");
+        var replies = new[] { (Vpid: 1u, Event: SnapcOpEvent.Restart), (Vpid: 0u, Event: SnapcOpEvent.Migrate) };
+        foreach (var (vpid, opEvent) in replies)
+        {
+            var reply = _ports.ToRank(_nodeA, vpid).Single();
+            Assert.That(reply.Header.SourceRole, Is.EqualTo(FrameRole.Hnp));
+            Assert.That(SnapcMessages.ParseRequestOpDone(reply.Payload, DssBufferType.NonDescribed, out var done), Is.EqualTo(OpalStatus.Success));
+            Assert.That((done!.Command, done.Event, done.OpState), Is.EqualTo((SnapcCommand.FullRequestOp, opEvent, (int?)-1)));
+        }
         Assert.That(_global.JobState, Is.EqualTo(SnapcCkptState.None));
     }
 }
