@@ -1,7 +1,6 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using NativeSnapc.Command.Interop;
 using NativeSnapc.Command.Local;
@@ -54,15 +53,6 @@ internal static class CommandLine
                 result.GetValue(restartArguments) ?? []));
         });
 
-        var rankSeq = new Option<int?>("--seq") { Description = "the sequence (default: the last finished one)" };
-        var rankRank = new Option<int?>("--rank") { Description = "the rank (default OMPI_COMM_WORLD_RANK)" };
-        var componentDir = new Option<string?>("--component-dir") { Description = "the MCA component directory (default: the installed one)" };
-        var rankSnapshot = new Argument<string>("global-snapshot") { Description = "the global snapshot directory" };
-        var restartRank = new SubCommand("restart-rank", "(internal) restart one rank: started by `native-snapc restart` under mpirun") { rankSeq, rankRank, componentDir, rankSnapshot };
-        restartRank.Hidden = true;
-        restartRank.SetAction(result => Restart.RestartRankCommand.Execute(new Restart.RestartRankOptions(Path.GetFullPath(result.GetValue(rankSnapshot)!),
-            result.GetValue(rankSeq), result.GetValue(rankRank), result.GetValue(componentDir) ?? Installation.ComponentDirectory())));
-
         var term = new Option<bool>("--term") { Description = "end the job once the checkpoint is taken" };
         var job = new Argument<int?>("job") { Description = "the job: the pid of its `native-snapc run` (optional when exactly one of your jobs runs)", Arity = ArgumentArity.ZeroOrOne };
         var checkpoint = new SubCommand("checkpoint", "checkpoint every rank of a running job; prints the global snapshot directory and the sequence") { term, json, job };
@@ -89,7 +79,7 @@ internal static class CommandLine
         root.Subcommands.Add(status);
         root.Subcommands.Add(list);
         root.Subcommands.Add(local);
-        root.Subcommands.Add(restartRank);
+        // restart-rank (internal) is dispatched in Program before System.CommandLine: see RestartRankCommand.Run.
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -302,6 +302,12 @@ internal sealed class GlobalCoordinator
         while (_checkpoint is null && _queue.Count > 0)
         {
             var request = _queue.Peek();
+            if (_terminating)
+            {
+                _queue.Dequeue();
+                Answer(request, new CheckpointOutcome(false, -1, _store.GlobalDirectory, 0, "the job is ending"));
+                continue;
+            }
             if (!AllRanksConnected || !Checkpointable)
             {
                 if (_ports.Now < request.ReadyBy)

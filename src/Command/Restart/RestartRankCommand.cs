@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using NativeSnapc.Command.Diagnostics;
@@ -24,6 +25,51 @@ internal static class RestartRankCommand
 
     /// <summary>LD_PRELOAD of the restarted program: not this process's (the runtime must not load into the command).</summary>
     public const string PreloadVariable = "NATIVE_SNAPC_RESTART_PRELOAD";
+
+    /// <summary>
+    /// The entry point, before System.CommandLine or System.Console is touched: .NET's console writes terminal
+    /// control sequences to standard output when that is a terminal (mpirun gives ranks a pty), and this process's
+    /// standard output becomes the restarted program's. Arguments: [--seq N] [--rank N] [--component-dir DIR] GLOBAL_DIR.
+    /// </summary>
+    public static int Run(IReadOnlyList<string> arguments, string defaultComponentDirectory)
+    {
+        Log.Sink = WriteError;
+        int? seq = null, rank = null;
+        string? components = null, global = null;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var value = i + 1 < arguments.Count ? arguments[i + 1] : null;
+            switch (arguments[i])
+            {
+                case "--seq" when Number(value) is { } n:
+                    seq = n;
+                    i++;
+                    break;
+                case "--rank" when Number(value) is { } n:
+                    rank = n;
+                    i++;
+                    break;
+                case "--component-dir" when value is not null:
+                    components = value;
+                    i++;
+                    break;
+                case var positional when !positional.StartsWith('-') && global is null:
+                    global = positional;
+                    break;
+                default:
+                    WriteError("usage: native-snapc restart-rank [--seq N] [--rank N] [--component-dir DIR] GLOBAL_SNAPSHOT_DIR (started by native-snapc restart)");
+                    return 2;
+            }
+        }
+        if (global is null)
+        {
+            WriteError("usage: native-snapc restart-rank [--seq N] [--rank N] [--component-dir DIR] GLOBAL_SNAPSHOT_DIR (started by native-snapc restart)");
+            return 2;
+        }
+        return Execute(new RestartRankOptions(Path.GetFullPath(global), seq, rank, components ?? defaultComponentDirectory));
+
+        static int? Number(string? text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
 
     public static int Execute(RestartRankOptions options)
     {
@@ -90,6 +136,7 @@ internal static class RestartRankCommand
             Libc.Setenv("LD_PRELOAD", preload);
         }
         Log.Verbose(2, $"rank {rank}: seq {plan.Seq}, {local}, checkpointer {selected}, previous pid {previousPid}: restarting");
+        Libc.RestoreDefault(Libc.SIGPIPE);
         status = host.Restart(local, metadata);
         // crs_restart execs the program's restart command: being here is a failure.
         return Fail(rank.Value, $"the checkpointer \"{selected}\" could not restart {local} (crs_restart: {status}; its own line above says why)");
@@ -97,7 +144,17 @@ internal static class RestartRankCommand
 
     private static int Fail(int rank, string why)
     {
-        Console.Error.WriteLine($"native-snapc restart: rank {rank}: {why}");
+        WriteError($"native-snapc restart: rank {rank}: {why}");
         return ExitFailed;
+    }
+
+    /// <summary>One line to descriptor 2 with write(2): System.Console is never used here (see <see cref="Run"/>).</summary>
+    private static unsafe void WriteError(string line)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
+        fixed (byte* data = bytes)
+        {
+            Libc.Write(2, data, bytes.Length, out _);
+        }
     }
 }
