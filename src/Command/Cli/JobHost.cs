@@ -36,6 +36,11 @@ internal static class JobHost
     {
         var jobId = Environment.ProcessId;
         var runtimeDirectory = Jobs.RuntimeDirectory(jobId);
+        if (Jobs.SocketPathProblem(runtimeDirectory) is { } tooLong)
+        {
+            Console.Error.WriteLine($"native-snapc {spec.Verb}: {tooLong}");
+            return ExitCodes.RunSetupFailed;
+        }
         if (PrepareRuntimeDirectory(runtimeDirectory) is { } dirError)
         {
             Console.Error.WriteLine($"native-snapc {spec.Verb}: {dirError}");
@@ -90,7 +95,7 @@ internal static class JobHost
             new JobFile(jobId, server.EndPoint, secret, store.GlobalDirectory).Write(jobFilePath);
             control = new ControlServer(runtimeDirectory, server.Coordinator, jobId);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or ArgumentException)
         {
             Console.Error.WriteLine($"native-snapc {spec.Verb}: cannot set up {runtimeDirectory}: {e.Message}");
             server.Dispose();
@@ -178,6 +183,7 @@ internal static class JobHost
         mpirun.WaitForExit();
         stopInterval.Cancel();
         var status = mpirun.ExitCode;
+        server.Coordinator.EndJob($"the job ended (mpirun exit status {status})");
         Shutdown(server, control, runtimeDirectory);
         if (Volatile.Read(ref terminatedByUs) == 0)
         {

@@ -85,6 +85,26 @@ internal sealed class GlobalCoordinator
     /// <summary>is_app_checkpointable: set by INIT, cleared by FIN.</summary>
     public bool Checkpointable { get; private set; }
 
+    /// <summary>
+    /// The job is over (mpirun exited): a checkpoint still running fails and every queued request is answered,
+    /// so whoever waits for one hears why at once.
+    /// </summary>
+    public void EndJob(string why)
+    {
+        lock (_gate)
+        {
+            _terminating = true;
+            if (_checkpoint is { Ended: false } checkpoint)
+            {
+                Fail(checkpoint, why);
+            }
+            while (_queue.Count > 0)
+            {
+                Answer(_queue.Dequeue(), new CheckpointOutcome(false, -1, _store.GlobalDirectory, 0, why));
+            }
+        }
+    }
+
     /// <summary>The job is being ended from outside (run --checkpoint-on): its ranks' deaths are expected, not errors.</summary>
     public void ExpectJobEnd()
     {
@@ -290,6 +310,11 @@ internal sealed class GlobalCoordinator
 
     private void Enqueue(Request request)
     {
+        if (_terminating)
+        {
+            Answer(request, new CheckpointOutcome(false, -1, _store.GlobalDirectory, 0, "the job is ending"));
+            return;
+        }
         request.ReadyBy = _ports.Now + _settings.ReadyWait;
         _queue.Enqueue(request);
         StartNext();

@@ -196,8 +196,9 @@ internal sealed class LocalServer : ILocalPorts
             File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             listener.Listen(128);
         }
-        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException or ArgumentException)
         {
+            // ArgumentException: a path longer than a Unix socket address holds (107 bytes)
             Log.Error($"cannot listen on {socketPath}: {e.Message}");
             return ExitSetup;
         }

@@ -194,6 +194,24 @@ internal sealed class GlobalCoordinatorTests
     }
 
     [Test]
+    public void When_the_job_ends_a_running_and_a_queued_checkpoint_are_answered_at_once_and_no_other_starts()
+    {
+        JobOfFour();
+        _global.RequestCheckpoint(false, _outcomes.Add);
+        _global.RequestCheckpoint(false, _outcomes.Add);
+        Assert.That(_global.JobState, Is.EqualTo(SnapcCkptState.Pending));
+        _global.EndJob("the job ended (mpirun exit status 137)");
+        Assert.That(_outcomes.Select(o => (o.Succeeded, o.Error)), Is.EqualTo(new[]
+        {
+            (false, (string?)"the job ended (mpirun exit status 137)"),
+            (false, (string?)"the job ended (mpirun exit status 137)"),
+        }));
+        Assert.That(_store.Lines, Is.EqualTo(new[] { "begin 4", "end 4 unfinished" }), "the running sequence is closed unfinished");
+        _global.RequestCheckpoint(false, _outcomes.Add);
+        Assert.That(_outcomes.Last().Error, Is.EqualTo("the job is ending"));
+    }
+
+    [Test]
     public void Restart_and_migrate_requests_are_refused_at_once_with_op_state_minus_1_and_no_checkpoint()
     {
         JobOfFour();
