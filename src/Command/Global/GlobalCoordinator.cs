@@ -457,7 +457,7 @@ internal sealed class GlobalCoordinator
         }
     }
 
-    /// <summary>process_local_push: every rank's component into the metadata; the global sync ends when all are in.</summary>
+    /// <summary>process_local_push: every rank's component for the metadata; the global sync ends when all are in.</summary>
     private void OnLocalPush(GlobalNode node, byte[] payload)
     {
         var reader = new DssReader(payload, BufferType);
@@ -486,7 +486,7 @@ internal sealed class GlobalCoordinator
                     Log.Error($"rank {entry.Name} synced its snapshot without naming its CRS component");
                     checkpoint.Incomplete = true;
                 }
-                _store.AppendProcess($"{entry.Name.jobid}.{entry.Name.vpid}", entry.CrsComponent ?? "");
+                checkpoint.Processes.Add(($"{entry.Name.jobid}.{entry.Name.vpid}", entry.CrsComponent ?? ""));
             }
             checkpoint.Synced++;
         }
@@ -506,7 +506,7 @@ internal sealed class GlobalCoordinator
             MaybeReset();
             return;
         }
-        if (!_store.End(checkpoint.Seq, finished: true))
+        if (!_store.End(checkpoint.Seq, finished: true, checkpoint.Processes))
         {
             Fail(checkpoint, "cannot write the global snapshot metadata");
             MaybeReset();
@@ -540,7 +540,7 @@ internal sealed class GlobalCoordinator
         checkpoint.Error = why;
         JobState = SnapcCkptState.Error;
         Broadcast(SnapcCkptState.Error);
-        _store.End(checkpoint.Seq, finished: false);
+        _store.End(checkpoint.Seq, finished: false, checkpoint.Processes);
         checkpoint.DrainBy = _ports.Now + _settings.ErrorDrain;
         Progress(checkpoint);
         Answer(checkpoint.Request, Outcome(checkpoint));
@@ -658,6 +658,8 @@ internal sealed class GlobalCoordinator
         public List<GlobalNode> Nodes { get; } = nodes;
         public int ProcessesTotal { get; } = processesTotal;
         public int Synced { get; set; }
+        /// <summary>The ranks' metadata lines, written with the sequence's end (one fsync, not one per rank).</summary>
+        public List<(string Process, string Component)> Processes { get; } = new();
         public bool Incomplete { get; set; }
         public bool Established { get; set; }
         public bool Recovered { get; set; }

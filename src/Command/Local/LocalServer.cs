@@ -447,5 +447,19 @@ internal sealed class LocalServer : ILocalPorts
         }
     }
 
-    public IHandshake StartHandshake(HandshakeRequest request, IHandshakeEvents events) => FifoHandshake.Start(request, events, _settings);
+    public IReadOnlyList<IHandshake> StartHandshakes(IReadOnlyList<HandshakeRequest> requests, IHandshakeEvents events)
+    {
+        // Signals first: starting a thread costs far more than kill(2), and every rank needs its signal at once.
+        var signalled = new ErrorInfo[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            signalled[i] = Libc.Kill(requests[i].Pid, requests[i].Signal);
+        }
+        var handshakes = new IHandshake[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            handshakes[i] = FifoHandshake.Start(requests[i], signalled[i], events, _settings);
+        }
+        return handshakes;
+    }
 }

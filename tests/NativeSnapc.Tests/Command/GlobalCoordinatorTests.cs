@@ -96,9 +96,9 @@ internal sealed class GlobalCoordinatorTests
         Assert.That(_ports.ToRank(_nodeB, 2), Is.Empty, "FIN_ACK waits for the running checkpoint");
 
         Push(_nodeA, 0, 1);
-        Assert.That(_store.Lines.Last(), Is.EqualTo($"process {Payloads.Job}.1 self"));
+        Assert.That(_store.Lines, Is.EqualTo(new[] { "begin 4" }), "the ranks' lines go out with the sequence's end");
         Push(_nodeB, 2, 3);
-        Assert.That(_store.Lines.Last(), Is.EqualTo("end 4 finished"));
+        Assert.That(_store.Lines, Is.EqualTo(new[] { "begin 4" }.Concat(Enumerable.Range(0, 4).Select(v => $"process {Payloads.Job}.{v} self")).Append("end 4 finished")));
         Assert.That(_ports.JobStates(_nodeA).Last().State, Is.EqualTo(SnapcCkptState.Established));
         Assert.That(_ports.ToRank(_nodeA, 0), Is.Empty, "the reply comes at NONE");
 
