@@ -57,6 +57,16 @@ internal static class RestartCommand
             Console.Error.WriteLine($"native-snapc {verb}: seq {plan.Seq} of {plan.GlobalDirectory} holds {plan.Ranks} ranks, but mpirun is asked for {asked}: a job restarts with as many ranks as it was checkpointed with");
             return ExitCodes.Usage;
         }
+        if (verb == "restart" && Interop.Libc.RealPath(plan.Program) is { } program && MpirunArguments.FindProgram(mpirunOptions, program) is var at and >= 0)
+        {
+            Console.Error.WriteLine($"native-snapc restart: \"{mpirunOptions[at]}\" is the snapshot's program: restart takes mpirun's options only, the program and its arguments come from the snapshot");
+            return ExitCodes.Usage;
+        }
+        if (RunningJobWriting(plan.GlobalDirectory) is { } running)
+        {
+            Console.Error.WriteLine($"native-snapc {verb}: job {running} is running and checkpoints into {plan.GlobalDirectory}: end it first (native-snapc checkpoint --term {running})");
+            return ExitCodes.NotRestartable;
+        }
         var components = Installation.ComponentDirectory();
         var componentFile = Path.Combine(components, $"mca_crs_{plan.Component}.so");
         if (!File.Exists(componentFile))
@@ -73,5 +83,19 @@ internal static class RestartCommand
         arguments.AddRange([Installation.Self, "restart-rank", "--seq", plan.Seq.ToString(CultureInfo.InvariantCulture), "--component-dir", components, plan.GlobalDirectory]);
         var snapshotBase = Path.GetDirectoryName(plan.GlobalDirectory) ?? ".";
         return JobHost.Run(new JobSpec(verb, snapshotBase, plan.Reference, job.Interval, job.Keep, job.Bind, job.CheckpointOn, arguments, RanksRestart: true));
+    }
+
+    /// <summary>A running job of this user whose checkpoints go to <paramref name="globalDirectory"/> (its job file says so), or null.</summary>
+    private static int? RunningJobWriting(string globalDirectory)
+    {
+        foreach (var job in Jobs.Running())
+        {
+            if (Links.JobFile.TryRead(Path.Combine(Jobs.RuntimeDirectory(job), Links.JobFile.FileName), out var file, out _)
+                && string.Equals(Path.GetFullPath(file!.SnapshotDirectory), Path.GetFullPath(globalDirectory), StringComparison.Ordinal))
+            {
+                return job;
+            }
+        }
+        return null;
     }
 }

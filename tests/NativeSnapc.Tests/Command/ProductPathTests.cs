@@ -248,6 +248,10 @@ internal sealed class ProductPathTests
         {
             run.WaitReady(2);
             Assert.That(run.Checkpoint().ExitCode, Is.EqualTo(0));
+            // the job still writes into its snapshot: a restart of it now would interleave two jobs' sequences
+            var busy = place.Command("restart", place.GlobalDirectory);
+            Assert.That(busy.ExitCode, Is.EqualTo(7), busy.Describe());
+            Assert.That(busy.StandardError, Does.Contain($"job {run.Job} is running and checkpoints into"));
             Assert.That(run.Checkpoint(term: true).ExitCode, Is.EqualTo(0));
             Assert.That(run.WaitForExit(JobBound), Is.EqualTo(0), run.Transcript());
         }
@@ -255,6 +259,10 @@ internal sealed class ProductPathTests
         var meta = Path.Combine(global, "global_snapshot_meta.data");
         // a third sequence that never finished, as a job killed during its checkpoint leaves it
         File.AppendAllText(meta, "# Seq: 2\n# Local Snapshot Format Reference: opal_snapshot_%d.ckpt\n# Timestamp: Wed Dec  2 04:18:07 2026\n");
+
+        var program = place.Command("restart", global, "--", "--oversubscribe", ProductPlace.CrApp(1)[0], "--iterations", "5");
+        Assert.That(program.ExitCode, Is.EqualTo(2), program.Describe());
+        Assert.That(program.StandardError, Does.Contain("is the snapshot's program: restart takes mpirun's options only"));
 
         var count = place.Command("restart", global, "--", "--oversubscribe", "-np", "3");
         Assert.That(count.ExitCode, Is.EqualTo(2), count.Describe());
