@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -73,6 +74,60 @@ static void die(const char *what)
     exit(2);
 }
 
+/* ---- where a cycle's time goes --------------------------------------------------------------------- */
+
+/* Timestamps (CLOCK_MONOTONIC, ns) of one cycle, written by both processes into memory they share: the local
+ * coordinator's steps (L_*) and the application's, seen where both implementations do the same thing — the request
+ * noticed by the application loop, and the host calls (A_*). */
+enum {
+    L_SIGNAL, L_FIFOS_EXIST, L_OPENED, L_OPTIONS_WRITTEN, L_RESPONSE_READ, L_SENTINEL_WRITTEN, L_FINAL_READ,
+    L_RELEASED, L_FINISH_READ, A_REQUEST_NOTICED, A_REGISTER, A_CRS_ENTER, A_CRS_LEAVE, A_SYNC, A_FINISH_SENT,
+    MARK_COUNT
+};
+typedef struct {
+    uint64_t t[MARK_COUNT];
+} cycle_marks_t;
+
+static cycle_marks_t *marks; /* MAP_SHARED: one per cycle of the current block, warm-up included */
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+static int current_cycle(void);
+
+static void mark(int cycle, int what)
+{
+    if (NULL != marks && cycle >= 0) {
+        marks[cycle].t[what] = now_ns();
+    }
+}
+
+/* The steps of the breakdown: from one mark to the next, in the order they happen. */
+static const struct {
+    const char *name;
+    int from, to;
+} segments[] = {
+    {"signal -> request noticed by the loop", L_SIGNAL, A_REQUEST_NOTICED},
+    {"FIFOs made (as the local coordinator sees them)", A_REQUEST_NOTICED, L_FIFOS_EXIST},
+    {"rendezvous (local opens both)", L_FIFOS_EXIST, L_OPENED},
+    {"options + handle written", L_OPENED, L_OPTIONS_WRITTEN},
+    {"options read, response written", L_OPTIONS_WRITTEN, L_RESPONSE_READ},
+    {"sentinel written", L_RESPONSE_READ, L_SENTINEL_WRITTEN},
+    {"sentinel read -> sstore register", L_SENTINEL_WRITTEN, A_REGISTER},
+    {"sstore register, attrs, INC prep", A_REGISTER, A_CRS_ENTER},
+    {"checkpointer (no-op)", A_CRS_ENTER, A_CRS_LEAVE},
+    {"-> sstore sync (CRS name, sync)", A_CRS_LEAVE, A_SYNC},
+    {"final state written and read", A_SYNC, L_FINAL_READ},
+    {"release written, FIFOs closed", L_FINAL_READ, L_RELEASED},
+    {"release read, INC recover, LOCAL_FINISH sent", L_RELEASED, A_FINISH_SENT},
+    {"LOCAL_FINISH delivered", A_FINISH_SENT, L_FINISH_READ},
+};
+#define SEGMENT_COUNT ((int) (sizeof segments / sizeof segments[0]))
+
 /* ---- host doubles: RML, sstore, CRS ------------------------------------------------------------ */
 
 static int finish_pipe = -1;          /* app -> child: one byte per LOCAL_FINISH, its cr_state */
@@ -84,6 +139,7 @@ static int bench_send_buffer_nb(orte_rml_conduit_t conduit, orte_process_name_t 
 {
     (void) conduit;
     if (tag == TAG_SNAPC && buffer->bytes_used > 4 && (uint8_t) buffer->base_ptr[4] == LOCAL_FINISH_CMD) {
+        mark(current_cycle(), A_FINISH_SENT);
         atomic_fetch_add(&local_finishes, 1);
         /* [count][uint8 cmd][count][type tag][int32 BE cr_state]: the low byte of cr_state is at offset 13 */
         char byte = buffer->bytes_used >= 14 ? (char) buffer->base_ptr[13] : -1;
@@ -121,7 +177,17 @@ static void bench_recv_cancel(orte_process_name_t *peer, orte_rml_tag_t tag)
     (void) tag;
 }
 
-static int sstore_register(orte_sstore_base_handle_t handle) { (void) handle; return ORTE_SUCCESS; }
+static int current_cycle(void)
+{
+    return atomic_load(&local_finishes);
+}
+
+static int sstore_register(orte_sstore_base_handle_t handle)
+{
+    (void) handle;
+    mark(current_cycle(), A_REGISTER);
+    return ORTE_SUCCESS;
+}
 static int sstore_get_attr(orte_sstore_base_handle_t h, orte_sstore_base_key_t k, char **value)
 {
     (void) h;
@@ -136,22 +202,43 @@ static int sstore_set_attr(orte_sstore_base_handle_t h, orte_sstore_base_key_t k
     (void) value;
     return ORTE_SUCCESS;
 }
-static int sstore_sync(orte_sstore_base_handle_t handle) { (void) handle; return ORTE_SUCCESS; }
+static int sstore_sync(orte_sstore_base_handle_t handle)
+{
+    (void) handle;
+    mark(current_cycle(), A_SYNC);
+    return ORTE_SUCCESS;
+}
 
 static int noop_checkpoint(pid_t pid, opal_crs_base_snapshot_t *snapshot, opal_crs_base_ckpt_options_t *options,
                            opal_crs_state_type_t *state)
 {
     (void) pid;
     (void) options;
+    mark(current_cycle(), A_CRS_ENTER);
     if (snapshot->component_name == NULL) {
         snapshot->component_name = strdup("noop");
     }
     *state = OPAL_CRS_CONTINUE;
+    mark(current_cycle(), A_CRS_LEAVE);
     return OPAL_SUCCESS;
+}
+
+/* The real PMIx fence, timed: app_coord_init's first call is reported with and without it. */
+static opal_pmix_base_module_fence_fn_t real_fence;
+static double fence_us;
+
+static int timed_fence(opal_list_t *procs, int collect_data)
+{
+    double t0 = now_us();
+    int rc = real_fence(procs, collect_data);
+    fence_us += now_us() - t0;
+    return rc;
 }
 
 static void fill_host(void)
 {
+    real_fence = opal_pmix.fence;
+    opal_pmix.fence = timed_fence;
     orte_mgmt_conduit = 0;
     orte_rml.send_buffer_nb = bench_send_buffer_nb;
     orte_rml.recv_buffer_nb = bench_recv_buffer_nb;
@@ -251,13 +338,14 @@ static int c_notify_response(opal_cr_ckpt_cmd_state_t response)
 /* One cycle as snapc_full_local.c drives it; returns microseconds from the signal to LOCAL_FINISH, negative
  * when the application reported a failed checkpoint (final state or LOCAL_FINISH not CONTINUE) although
  * nothing failed. */
-static double local_cycle(pid_t app, int id, int finish_fd)
+static double local_cycle(pid_t app, int id, int finish_fd, int cycle)
 {
     char read_path[512], write_path[512];
     snprintf(read_path, sizeof read_path, "%s/%s.%d_%d", opal_cr_pipe_dir, OPAL_CR_NAMED_PROG_R, (int) app, id);
     snprintf(write_path, sizeof write_path, "%s/%s.%d_%d", opal_cr_pipe_dir, OPAL_CR_NAMED_PROG_W, (int) app, id);
 
     double start = now_us();
+    mark(cycle, L_SIGNAL);
     kill(app, opal_cr_entry_point_signal);
     double limit = start + 10e6;
     while (access(read_path, F_OK) != 0 || access(write_path, F_OK) != 0) {
@@ -267,11 +355,13 @@ static double local_cycle(pid_t app, int id, int finish_fd)
         }
         usleep(20); /* the real daemon polls every ms; finer here, so polling does not dominate */
     }
+    mark(cycle, L_FIFOS_EXIST);
     int to_app = open(read_path, O_WRONLY);
     int from_app = open(write_path, O_RDONLY);
     if (to_app < 0 || from_app < 0) {
         die("local: open");
     }
+    mark(cycle, L_OPENED);
     for (int i = 0; i < 6; ++i) {
         write_int(to_app, 0);
     }
@@ -279,25 +369,31 @@ static double local_cycle(pid_t app, int id, int finish_fd)
     if (write(to_app, &handle, sizeof handle) != (ssize_t) sizeof handle) {
         die("local: handle");
     }
+    mark(cycle, L_OPTIONS_WRITTEN);
     int response, final_state;
     if (read_int(from_app, &response) != 0 || response != 0) {
         fprintf(stderr, "bench: response %d\n", response);
         exit(3);
     }
+    mark(cycle, L_RESPONSE_READ);
     write_int(to_app, 0);
+    mark(cycle, L_SENTINEL_WRITTEN);
     if (read_int(from_app, &final_state) != 0
         || (final_state != OPAL_CRS_CONTINUE && final_state != OPAL_CRS_ERROR)) {
         fprintf(stderr, "bench: final state %d\n", final_state);
         exit(3);
     }
+    mark(cycle, L_FINAL_READ);
     /* the release, then both ends closed at once, as the real local coordinator does */
     write_int(to_app, 0);
     close(to_app);
     close(from_app);
+    mark(cycle, L_RELEASED);
     char finish_state;
     if (read(finish_fd, &finish_state, 1) != 1) {
         die("local: LOCAL_FINISH");
     }
+    mark(cycle, L_FINISH_READ);
     double elapsed = now_us() - start;
     return final_state != OPAL_CRS_CONTINUE || finish_state != OPAL_CRS_CONTINUE ? -elapsed : elapsed;
 }
@@ -315,7 +411,7 @@ static void local_coordinator(pid_t app, int first_id, int cycles, int warmup, i
     signal(SIGPIPE, SIG_IGN);
     double *times = calloc((size_t) cycles, sizeof *times);
     for (int i = 0; i < warmup + cycles; ++i) {
-        double elapsed = local_cycle(app, first_id + i, finish_fd);
+        double elapsed = local_cycle(app, first_id + i, finish_fd, i);
         if (i >= warmup) {
             times[i - warmup] = elapsed;
         }
@@ -327,12 +423,18 @@ static void local_coordinator(pid_t app, int first_id, int cycles, int warmup, i
     _exit(0);
 }
 
-/* Forks the local coordinator for one block, services checkpoints until it is done, appends its times. */
-static void run_block(int first_id, int cycles, int warmup, double *times)
+/* Forks the local coordinator for one block, services checkpoints until it is done, appends its times and, per
+ * segment of the breakdown, the time of each measured cycle (segment s of cycle i at steps[s * stride + i]). */
+static void run_block(int first_id, int cycles, int warmup, double *times, double *steps, int stride)
 {
     int finish[2], results[2];
     if (pipe(finish) != 0 || pipe(results) != 0) {
         die("pipe");
+    }
+    size_t marks_size = (size_t) (warmup + cycles) * sizeof(cycle_marks_t);
+    marks = mmap(NULL, marks_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (MAP_FAILED == marks) {
+        die("mmap");
     }
     pid_t app = getpid();
     atomic_store(&local_finishes, 0);
@@ -347,7 +449,13 @@ static void run_block(int first_id, int cycles, int warmup, double *times)
     finish_pipe = finish[1];
 
     double limit = now_us() + 120e6;
+    int noticed = -1;
     while (atomic_load(&local_finishes) < warmup + cycles) {
+        int cycle = current_cycle();
+        if (noticed != cycle && OPAL_CR_STATUS_REQUESTED == opal_cr_checkpoint_request) {
+            mark(cycle, A_REQUEST_NOTICED);
+            noticed = cycle;
+        }
         opal_cr_test_if_checkpoint_ready();
         if (now_us() > limit) {
             fprintf(stderr, "bench: cycles did not complete\n");
@@ -366,6 +474,14 @@ static void run_block(int first_id, int cycles, int warmup, double *times)
     waitpid(child, NULL, 0);
     close(finish[1]);
     close(results[0]);
+    for (int i = 0; i < cycles; ++i) {
+        const cycle_marks_t *m = &marks[warmup + i];
+        for (int k = 0; k < SEGMENT_COUNT; ++k) {
+            steps[k * stride + i] = ((double) m->t[segments[k].to] - (double) m->t[segments[k].from]) / 1e3;
+        }
+    }
+    munmap(marks, marks_size);
+    marks = NULL;
 }
 
 typedef struct {
@@ -423,6 +539,7 @@ int main(int argc, char **argv)
     double t1 = now_us();
     int rc = app_coord_init();
     double t2 = now_us();
+    double init_fence_us = fence_us;
     if (rc != 0) {
         fprintf(stderr, "app_coord_init: %d\n", rc);
         return 2;
@@ -436,14 +553,16 @@ int main(int argc, char **argv)
     opal_cr_notify_callback_fn_t library_notify, ignored;
     c_define_names();
     double *native_times = calloc((size_t) cycles, sizeof(double)), *plain_times = calloc((size_t) cycles, sizeof(double));
+    double *native_steps = calloc((size_t) (cycles * SEGMENT_COUNT), sizeof(double));
+    double *plain_steps = calloc((size_t) (cycles * SEGMENT_COUNT), sizeof(double));
     int library_id = 0;
     for (int block = 0; block < blocks; ++block) {
-        run_block(library_id, per_block, warmup, native_times + block * per_block);
+        run_block(library_id, per_block, warmup, native_times + block * per_block, native_steps + block * per_block, cycles);
         library_id += per_block + warmup;
 
         opal_cr_reg_notify_callback(c_notify_response, &library_notify);
         sigaction(opal_cr_entry_point_signal, &c_handler, &library_handler);
-        run_block(c_unique_id - 1, per_block, warmup, plain_times + block * per_block);
+        run_block(c_unique_id - 1, per_block, warmup, plain_times + block * per_block, plain_steps + block * per_block, cycles);
         opal_cr_reg_notify_callback(library_notify, &ignored);
         sigaction(opal_cr_entry_point_signal, &library_handler, NULL);
     }
@@ -458,10 +577,23 @@ int main(int argc, char **argv)
     printf("  %-22s %10.1f %10.1f %10.1f\n", "libnative_snapc.so", native.median, native.p99, native.mean);
     printf("  ratio native / C      median %.2f   p99 %.2f   (target: median <= 1.2)\n", native.median / plain.median,
            native.p99 / plain.p99);
+    printf("where the time goes, median per step (us; the application's steps as the host calls and the local\n"
+           "coordinator see them, so both implementations are timed at the same points):\n");
+    printf("  %-50s %9s %9s %9s\n", "", "plain C", "library", "diff");
+    double plain_sum = 0, native_sum = 0;
+    for (int k = 0; k < SEGMENT_COUNT; ++k) {
+        stats_t p = summarize(plain_steps + k * cycles, cycles), n = summarize(native_steps + k * cycles, cycles);
+        plain_sum += p.median;
+        native_sum += n.median;
+        printf("  %-50s %9.1f %9.1f %+9.1f\n", segments[k].name, p.median, n.median, n.median - p.median);
+    }
+    printf("  %-50s %9.1f %9.1f %+9.1f\n", "sum of the step medians", plain_sum, native_sum, native_sum - plain_sum);
+    free(native_steps);
+    free(plain_steps);
     printf("failed cycles (ERROR reported although nothing failed): plain C %d of %d, libnative_snapc.so %d of %d\n",
            plain.failed, cycles, native.failed, cycles);
-    printf("dlopen %.1f ms, first app_coord_init %.1f ms (dlopen + init %.1f ms)\n", (t1 - t0) / 1e3, (t2 - t1) / 1e3,
-           (t2 - t0) / 1e3);
+    printf("dlopen %.2f ms, first app_coord_init %.2f ms of which the PMIx fence %.2f ms: dlopen + init without the fence "
+           "%.2f ms\n", (t1 - t0) / 1e3, (t2 - t1) / 1e3, init_fence_us / 1e3, (t2 - t0 - init_fence_us) / 1e3);
     printf("resident memory added by the library (after init and %d of its cycles): %ld KiB\n", library_id,
            rss_after - rss_before);
     printf("app_coord_finalize: %d\n", rc);

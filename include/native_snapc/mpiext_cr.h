@@ -77,6 +77,10 @@ int OMPI_CR_Quiesce_end(MPI_Comm comm, MPI_Info *info);
 
 /* ---- native-snapc -------------------------------------------------------------------------------- */
 
+/* The snapshot directory of the checkpoint in progress, for the "self" checkpoint callback to write the program's
+ * state into the snapshot; NULL outside the callback (also declared in native_snapc/crs_self.h). */
+const char *native_snapc_crs_self_snapshot_directory(void);
+
 /* A collective safe point: every rank of comm calls it at a place where its state is consistent (between
  * iterations). If a checkpoint was requested (native-snapc checkpoint, an interval, a batch system's signal), all
  * ranks take it here together and *checkpointed is 1; otherwise it costs one small MPI_Allreduce and *checkpointed is

@@ -1,20 +1,23 @@
 /*
- * cr_app: an MPI program written the way a site's program would be, against <mpi.h> and native-snapc's public
- * headers only (native_snapc/mpiext_cr.h, native_snapc/crs_self.h): no Open MPI internal header, no reference
- * runtime. The native-snapc runtime gets into it with LD_PRELOAD=libnative_snapc_mpi.so.
+ * cr_app: an MPI program written the way a site's program would be, against <mpi.h> and
+ * <native_snapc/mpiext_cr.h> only: no Open MPI internal header, no reference runtime. The native-snapc runtime gets
+ * into it with LD_PRELOAD=libnative_snapc_mpi.so.
  *
  * It counts: every iteration each rank adds (rank + 1) * iteration to its sum and the ranks exchange a token
  * around a ring (MPI_Sendrecv) and reduce the sums (MPI_Allreduce), so every MPI call family the test points
  * cover is used. Its state is (next iteration, sum); the "self" checkpoint callback writes it into the snapshot
  * directory and names the restart command; the restart callback reads it back.
  *
- * usage: cr_app [--iterations N] [--pause-us US] [--mode safe|api|testpoint|quiesce|plain] [--at K[,K...]]
- *               [--callbacks registered|named|none] [--resume DIR]
+ * usage: cr_app [--iterations N] [--pause-us US] [--mode safe|api|testpoint|quiesce|plain|cost] [--at K[,K...]]
+ *               [--callbacks registered|none] [--resume DIR] [--hold K:MS] [--thread-multiple]
  *   safe       native_snapc_safe_point every iteration (a checkpoint requested from outside is taken there)
  *   api        OMPI_CR_Checkpoint at the iterations of --at
  *   testpoint  nothing: a request from outside is taken at a test point on an MPI call
  *   quiesce    OMPI_CR_Quiesce_start / _checkpoint / _end around the iterations of --at
  *   plain      no C/R calls at all
+ *   cost       times --iterations safe points with nothing pending (after a barrier) and prints the median
+ * --hold K:MS: at iteration K every rank prints "CRAPP holding" and sleeps MS outside MPI (a test can then request a
+ * checkpoint that every rank will meet at its next MPI call). --thread-multiple: MPI_Init_thread(MPI_THREAD_MULTIPLE).
  * Callbacks: registered through OMPI_CR_self_register_*_callback after MPI_Init (default), or none. The same program
  * built as cr_app_named defines opal_crs_self_user_* instead (found by name: linked -rdynamic); run it with
  * --callbacks named.
@@ -32,8 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "native_snapc/crs_self.h"
-#include "native_snapc/mpiext_cr.h"
+#include <native_snapc/mpiext_cr.h>
 
 static struct {
     long iterations;
@@ -43,8 +45,10 @@ static struct {
     long at[16];
     int at_count;
     const char *resume;
+    long hold_at, hold_ms;
+    bool thread_multiple;
     char exe[4096];
-} opt = {.iterations = 200, .pause_us = 2000, .mode = "safe", .callbacks = "registered"};
+} opt = {.hold_at = -1, .iterations = 200, .pause_us = 2000, .mode = "safe", .callbacks = "registered"};
 
 static int rank, nprocs;
 static long next_iteration;
@@ -161,6 +165,10 @@ static void parse(int argc, char **argv)
             opt.callbacks = v, ++i;
         } else if (0 == strcmp(a, "--resume") && v) {
             opt.resume = v, ++i;
+        } else if (0 == strcmp(a, "--hold") && v && 2 == sscanf(v, "%ld:%ld", &opt.hold_at, &opt.hold_ms)) {
+            ++i;
+        } else if (0 == strcmp(a, "--thread-multiple")) {
+            opt.thread_multiple = true;
         } else if (0 == strcmp(a, "--at") && v) {
             char *copy = strdup(v), *save = NULL;
             for (char *t = strtok_r(copy, ",", &save); NULL != t && opt.at_count < 16; t = strtok_r(NULL, ",", &save)) {
@@ -187,10 +195,37 @@ static bool at(long iteration)
     return false;
 }
 
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The cost of a safe point with nothing pending: one small MPI_Allreduce, timed one by one after a barrier. */
+static int measure_safe_points(void)
+{
+    long n = opt.iterations;
+    double *times = calloc((size_t)n, sizeof(double));
+    MPI_Barrier(MPI_COMM_WORLD);
+    for (long i = 0; i < n; ++i) {
+        int checkpointed = 0;
+        double t0 = MPI_Wtime();
+        native_snapc_safe_point(MPI_COMM_WORLD, &checkpointed);
+        times[i] = (MPI_Wtime() - t0) * 1e6;
+    }
+    qsort(times, (size_t)n, sizeof(double), compare_doubles);
+    out("CRAPP cost rank=%d safe_points=%ld median_us=%.2f p99_us=%.2f", rank, n, times[n / 2], times[(long)(n * 0.99)]);
+    free(times);
+    MPI_Finalize();
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     parse(argc, argv);
-    if (MPI_SUCCESS != MPI_Init(&argc, &argv)) {
+    int provided = -1;
+    if (opt.thread_multiple ? MPI_SUCCESS != MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided)
+                            : MPI_SUCCESS != MPI_Init(&argc, &argv)) {
         return 3;
     }
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -206,7 +241,10 @@ int main(int argc, char **argv)
     if (NULL != opt.resume && 0 == restarts) {
         out("CRAPP not-restored rank=%d", rank);
     }
-    out("CRAPP start rank=%d nprocs=%d pid=%d iteration=%ld", rank, nprocs, (int)getpid(), next_iteration);
+    out("CRAPP start rank=%d nprocs=%d pid=%d iteration=%ld provided=%d", rank, nprocs, (int)getpid(), next_iteration, provided);
+    if (0 == strcmp(opt.mode, "cost")) {
+        return measure_safe_points();
+    }
 
     int left = (rank + nprocs - 1) % nprocs, right = (rank + 1) % nprocs;
     for (; next_iteration < opt.iterations; ++next_iteration) {
@@ -234,15 +272,20 @@ int main(int argc, char **argv)
             int rc3 = OMPI_CR_Quiesce_end(MPI_COMM_WORLD, NULL);
             out("CRAPP quiesce-end rank=%d iteration=%ld rc=%d", rank, i, rc3);
         }
-        sum += (long long)(rank + 1) * (i + 1);
+        /* the exchange first: at a test point on its entry the state is (i, the sum before i), as at a safe point */
         long token = i * 1000 + rank, got = -1;
         MPI_Sendrecv(&token, 1, MPI_LONG, right, 7, &got, 1, MPI_LONG, left, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         if (got != i * 1000 + left) {
             out("CRAPP ring-broken rank=%d iteration=%ld got=%ld", rank, i, got);
             MPI_Abort(MPI_COMM_WORLD, 4);
         }
+        sum += (long long)(rank + 1) * (i + 1);
         if (opt.pause_us > 0) {
             usleep((useconds_t)opt.pause_us);
+        }
+        if (i == opt.hold_at) {
+            out("CRAPP holding rank=%d iteration=%ld", rank, i);
+            usleep((useconds_t)(opt.hold_ms * 1000));
         }
     }
     long long total = 0;

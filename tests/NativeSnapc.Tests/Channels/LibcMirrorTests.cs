@@ -23,7 +23,7 @@ public sealed class LibcMirrorTests
 {
     private sealed record Mirror(Type Type, string CName);
 
-    private static readonly string[] Headers = ["errno.h", "fcntl.h", "poll.h", "signal.h", "stddef.h", "stdint.h", "stdio.h", "time.h"];
+    private static readonly string[] Headers = ["dlfcn.h", "errno.h", "fcntl.h", "poll.h", "signal.h", "stddef.h", "stdint.h", "stdio.h", "sys/file.h", "time.h"];
 
     private static IReadOnlyList<(FieldInfo Field, string CName)> Constants() => LibraryShimResolver.LibraryAssembly.GetTypes()
         .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))

@@ -164,7 +164,7 @@ public sealed class SelfCheckpointerTests
         yield return new TestCaseData(new System.Action<SelfCheckpointerTests>(t => t._host.Callbacks.CheckpointReturn = -3), 1,
             "opal_crs_self_user_checkpoint returned -3").SetName("The checkpoint callback fails");
         yield return new TestCaseData(new System.Action<SelfCheckpointerTests>(t => t._host.Callbacks = new FakeCallbacks { HasCheckpoint = false }), 0,
-            "defines no opal_crs_self_user_checkpoint callback").SetName("No checkpoint callback");
+            "it registered none (OMPI_CR_self_register_checkpoint_callback) and defines no opal_crs_self_user_checkpoint").SetName("No checkpoint callback");
         yield return new TestCaseData(new System.Action<SelfCheckpointerTests>(t => t._settings = t._settings with { Prefix = "" }), 0,
             "crs_self_prefix is empty").SetName("An empty prefix");
         yield return new TestCaseData(new System.Action<SelfCheckpointerTests>(t => t._crs.DisableCheckpoint()), 0,

@@ -60,7 +60,8 @@ public sealed unsafe partial class CoordinatorExportTests
         var golden = File.ReadAllLines(Path.Combine(TestEnvironment.SourceDir, "tests", "abi", "exports.txt"))
             .Where(l => !l.StartsWith('#') && l.Split(' ') is [_, "T", ..])
             .Select(l => l.Split('@')[0]);
-        Assert.That(CalledFunctionExports.Concat(McaComponentExportTests.CalledFunctionExports), Is.EquivalentTo(golden));
+        Assert.That(CalledFunctionExports.Concat(McaComponentExportTests.CalledFunctionExports).Concat(RuntimeExportTests.CalledFunctionExports),
+            Is.EquivalentTo(golden));
     }
 
     [Test]

@@ -146,7 +146,7 @@ public sealed unsafe partial class McaComponentExportTests
             var mark = LibraryStderrCapture.Mark();
             var rc = CrsCheckpoint(Environment.ProcessId, snapshot, options, &state);
             Assert.That((rc, state), Is.EqualTo((OpalStatus.Error, (int)OpalCrsState.Error)));
-            AssertLogged(LibraryStderrCapture.Since(mark), "crs:self: checkpoint(): Error: the application defines no opal_crs_self_user_checkpoint callback");
+            AssertLogged(LibraryStderrCapture.Since(mark), "crs:self: checkpoint(): Error: the application has no checkpoint callback: it registered none");
             Assert.That(File.ReadAllText(metadata), Is.EqualTo("# PID: 1\n"));
             Assert.That((nint)snapshot->component_name, Is.EqualTo((nint)0));
 

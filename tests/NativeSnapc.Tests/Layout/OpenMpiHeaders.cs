@@ -51,6 +51,8 @@ internal static class OpenMpiHeaders
         {
             source.AppendLine($"#include \"{header}\"");
         }
+        // The runtime's table with the MPI profiling layer is the project's own type, mirrored in Abi like Open MPI's.
+        source.AppendLine("#include \"native_snapc/runtime.h\"");
         if (withProjectHeaders)
         {
             source.AppendLine("#include \"native_snapc/version.h\"");

@@ -21,15 +21,31 @@ internal sealed class ReferenceRuntime : IDisposable
     private readonly List<string> _peerLines = new();
     private readonly List<AppRun> _apps = new();
 
-    /// <summary>Starts the peer. <paramref name="peerArguments"/> come after the socket, base and pipe options.</summary>
-    public ReferenceRuntime(IEnumerable<string>? peerArguments = null, int apps = 1, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts the peer. <paramref name="peerArguments"/> come after the socket, base and pipe options. With
+    /// <paramref name="nodeLayout"/> the peer stands where a node's local coordinator does for the native-snapc
+    /// runtime (docs/runtime.md): its socket and the FIFOs in the node directory <c>&lt;RuntimeDir&gt;/&lt;hostname&gt;</c>.
+    /// </summary>
+    public ReferenceRuntime(IEnumerable<string>? peerArguments = null, int apps = 1, IReadOnlyDictionary<string, string>? environment = null,
+        bool nodeLayout = false)
     {
         // Unix socket paths are limited to 107 bytes: keep the work directory short.
         WorkDir = Directory.CreateTempSubdirectory("nsnapc_e2e_").FullName;
-        PipeDir = Path.Combine(WorkDir, "pipes");
         StoreDir = Path.Combine(WorkDir, "store");
-        Directory.CreateDirectory(PipeDir);
-        Socket = Path.Combine(WorkDir, "peer.sock");
+        RuntimeDir = Path.Combine(WorkDir, "rt");
+        if (nodeLayout)
+        {
+            PipeDir = Path.Combine(RuntimeDir, System.Environment.MachineName);
+            Directory.CreateDirectory(RuntimeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Directory.CreateDirectory(PipeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Socket = Path.Combine(PipeDir, "local.sock");
+        }
+        else
+        {
+            PipeDir = Path.Combine(WorkDir, "pipes");
+            Directory.CreateDirectory(PipeDir);
+            Socket = Path.Combine(WorkDir, "peer.sock");
+        }
         Environment = new Dictionary<string, string>
         {
             // Both sides find the FIFOs through the same MCA variable.
@@ -48,13 +64,16 @@ internal sealed class ReferenceRuntime : IDisposable
             }
         }
 
-        var arguments = new List<string> { "--socket", Socket, "--base", StoreDir, "--apps", apps.ToString(), "--timeout", "240" };
+        var arguments = new List<string> { "--socket", Socket, "--base", StoreDir, "--apps", apps.ToString(), "--timeout", "240", "--pipe-dir", PipeDir };
         arguments.AddRange(peerArguments ?? Array.Empty<string>());
         _peer = Launch(TestEnvironment.BuiltTool("runtime/ref_peer"), arguments, Environment, _peerLines, redirectInput: true);
         WaitForPeerLine(l => l.StartsWith("PEER ready", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
     }
 
     public string WorkDir { get; }
+
+    /// <summary>NATIVE_SNAPC_RUNTIME_DIR of a program run with the runtime (its node directory is <see cref="PipeDir"/>).</summary>
+    public string RuntimeDir { get; }
     public string PipeDir { get; }
     public string StoreDir { get; }
     public string Socket { get; }
@@ -102,6 +121,51 @@ internal sealed class ReferenceRuntime : IDisposable
         }
         var lines = new List<string>();
         var process = Launch(program, arguments, env, lines, redirectInput: false);
+        var run = new AppRun(process, lines);
+        _apps.Add(run);
+        return run;
+    }
+
+    /// <summary>
+    /// Starts an MPI program under Debian's mpirun on <paramref name="ranks"/> ranks with the native-snapc runtime put
+    /// into every rank (LD_PRELOAD of the built libnative_snapc_mpi.so, NATIVE_SNAPC_RUNTIME_DIR = <see cref="RuntimeDir"/>),
+    /// or without it. Lines of stdout and stderr are collected together.
+    /// </summary>
+    public AppRun StartProgram(string program, IEnumerable<string> arguments, int ranks, bool withRuntime = true,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var env = new Dictionary<string, string>(Environment);
+        env.Remove("OMPI_MCA_opal_cr_tmp_dir"); // the runtime puts the FIFOs in the node directory itself
+        env["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
+        env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
+        if (withRuntime)
+        {
+            env["LD_PRELOAD"] = TestEnvironment.ActivationLibraryPath;
+            env["NATIVE_SNAPC_RUNTIME_DIR"] = RuntimeDir;
+        }
+        if (environment is not null)
+        {
+            foreach (var (key, value) in environment)
+            {
+                env[key] = value;
+            }
+        }
+        var mpirun = new List<string> { "--oversubscribe", "-np", ranks.ToString() };
+        foreach (var key in env.Keys.Where(k => k.StartsWith("OMPI_MCA_", StringComparison.Ordinal) || k.StartsWith("NATIVE_SNAPC_", StringComparison.Ordinal)))
+        {
+            mpirun.Add("-x");
+            mpirun.Add(key);
+        }
+        if (env.Remove("LD_PRELOAD", out var preload))
+        {
+            // The ranks carry the runtime; mpirun itself does not.
+            mpirun.Add("-x");
+            mpirun.Add("LD_PRELOAD=" + preload);
+        }
+        mpirun.Add(program);
+        mpirun.AddRange(arguments);
+        var lines = new List<string>();
+        var process = Launch("mpirun", mpirun, env, lines, redirectInput: false);
         var run = new AppRun(process, lines);
         _apps.Add(run);
         return run;

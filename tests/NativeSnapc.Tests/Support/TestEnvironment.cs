@@ -23,6 +23,9 @@ internal static class TestEnvironment
     public static string LibraryPath => RequireFile(
         Environment.GetEnvironmentVariable("NATIVE_SNAPC_LIBRARY") ?? Path.Combine(BuildDir, "publish", "libnative_snapc.so"));
 
+    /// <summary>The MPI profiling layer that puts the runtime into a rank (publish/libnative_snapc_mpi.so).</summary>
+    public static string ActivationLibraryPath => RequireFile(Path.Combine(Path.GetDirectoryName(LibraryPath)!, "libnative_snapc_mpi.so"));
+
     /// <summary>The C compiler the build uses.</summary>
     public static string CCompiler { get; } = Environment.GetEnvironmentVariable("NATIVE_SNAPC_CC") ?? "cc";
 

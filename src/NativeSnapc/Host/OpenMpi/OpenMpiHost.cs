@@ -328,8 +328,8 @@ internal sealed unsafe partial class OpenMpiHost : IHostPort
 
     /// <summary>What to do about a process without the checkpoint/restart stack (stock Open MPI 4.1).</summary>
     public const string HostHint =
-        "The coordinator needs Open MPI's checkpoint/restart stack, which stock Open MPI 4.1 leaves dormant: "
-        + "README.md, \"What a host must provide\", lists what to fill in";
+        "The coordinator needs Open MPI's checkpoint/restart stack, which stock Open MPI 4.1 leaves dormant: start the job with "
+        + "`native-snapc run -- mpirun …`, which puts the native-snapc runtime into every rank; README.md, \"What a host must provide\", lists what it fills in";
 
     private static string JoinNames(List<string> names) =>
         names.Count == 1 ? names[0] : string.Join(", ", names.GetRange(0, names.Count - 1)) + " and " + names[^1];
