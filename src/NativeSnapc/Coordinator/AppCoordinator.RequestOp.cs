@@ -1,3 +1,5 @@
+using System;
+using System.Diagnostics;
 using NativeSnapc.Abi;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Protocol.Snapc;
@@ -181,16 +183,31 @@ internal sealed partial class AppCoordinator
 
     /// <summary>
     /// The leader of a migration takes part in the migration checkpoint and waits for the HNP's reply: it comes once
-    /// the checkpoint ran here (op_state 0) or, from an HNP that refuses the migration (native-snapc's), at once with
-    /// op_state -1. The original waited for the checkpoint first, so a refusal left it waiting out
-    /// <c>snapc_full_release_timeout</c>; both are awaited together here.
+    /// the checkpoint ran here (op_state 0; as in the original, within <c>snapc_full_release_timeout</c> for the
+    /// checkpoint and <c>snapc_full_reply_timeout</c> after it) or, from an HNP that refuses the migration
+    /// (native-snapc's), at once with op_state -1. The original waited for the checkpoint first, so a refusal left it
+    /// waiting out the release bound; both are awaited together here.
     /// </summary>
     private int WaitForMigration()
     {
         Log.Verbose(5, $"App) Request_op: Leader waiting for Migrate release ({(int)SnapcOpEvent.Migrate,3})...");
-        var status = ReceiveReply(SnapcOpEvent.Migrate, _settings.ReleaseTimeout + _settings.ReplyTimeout, ServiceCheckpoint, out var reply);
+        var clock = Stopwatch.StartNew();
+        TimeSpan? checkpointedAt = null;
+        var status = ReceiveReply(SnapcOpEvent.Migrate, _settings.ReleaseTimeout + _settings.ReplyTimeout, () =>
+        {
+            ServiceCheckpoint();
+            if (_currentlyAllMigrating)
+            {
+                return clock.Elapsed < _settings.ReleaseTimeout;
+            }
+            checkpointedAt ??= clock.Elapsed;
+            return clock.Elapsed - checkpointedAt.Value < _settings.ReplyTimeout;
+        }, out var reply);
         if (status != OpalStatus.Success)
         {
+            Log.Error(_currentlyAllMigrating
+                ? $"App) request_op: Error: the migration checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s"
+                : $"App) request_op: Error: no migration reply within {_settings.ReplyTimeout.TotalSeconds:F0} s of the checkpoint");
             return status;
         }
         var opState = reply!.OpState ?? -1;
@@ -223,16 +240,18 @@ internal sealed partial class AppCoordinator
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) Error: restart requested: the process was not terminated within {_settings.TermTimeout.TotalSeconds:F0} s; returning to the application");
-            return status == OpalStatus.Timeout ? OpalStatus.Timeout : status;
+            return status;
         }
         Log.Error($"App) request_op: Error: the HNP refused the restart (op_state {reply!.OpState ?? -1})");
         return OpalStatus.Error;
     }
 
-    private void ServiceCheckpoint()
+    /// <summary>One look at the checkpoint machinery while a leader waits (progress, then a pending request served).</summary>
+    private bool ServiceCheckpoint()
     {
         _host.Progress();
         _host.TestIfCheckpointReady();
+        return true;
     }
 
     private int WaitForQuiesceStart()

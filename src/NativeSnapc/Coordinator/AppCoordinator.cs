@@ -258,9 +258,10 @@ internal sealed partial class AppCoordinator
 
     /// <summary>
     /// <see cref="ReceiveReply(SnapcOpEvent, out SnapcRequestOpReply?)"/> within <paramref name="bound"/>, calling
-    /// <paramref name="whileWaiting"/> between polls (a leader that must take part in checkpoints meanwhile).
+    /// <paramref name="whileWaiting"/> between polls (a leader that must take part in checkpoints meanwhile; false
+    /// ends the wait early).
     /// </summary>
-    private int ReceiveReply(SnapcOpEvent expected, TimeSpan bound, Action? whileWaiting, out SnapcRequestOpReply? reply)
+    private int ReceiveReply(SnapcOpEvent expected, TimeSpan bound, Func<bool>? whileWaiting, out SnapcRequestOpReply? reply)
     {
         reply = null;
         byte[] payload;
@@ -269,7 +270,9 @@ internal sealed partial class AppCoordinator
             : _host.ReceiveServicing(RmlPeer.Hnp, RmlTag.SnapcFull, bound, whileWaiting, out payload);
         if (status != OpalStatus.Success)
         {
-            Log.Error($"App) Error: no reply to {expected} from the HNP within {bound.TotalSeconds:F0} s ({status})");
+            Log.Error(whileWaiting is null
+                ? $"App) Error: no reply to {expected} from the HNP within {bound.TotalSeconds:F0} s ({status})"
+                : $"App) Error: no reply to {expected} from the HNP ({status})");
             _owedHnpReplies++;
             return status;
         }

@@ -107,9 +107,10 @@ internal interface IHostPort
 
     /// <summary>
     /// <see cref="Receive"/>, calling <paramref name="whileWaiting"/> between polls: a wait during which the process
-    /// must keep taking part in checkpoints (the leader of a migration or a restart request).
+    /// must keep taking part in checkpoints (the leader of a migration or a restart request). When it returns false
+    /// the wait ends as a timeout.
     /// </summary>
-    int ReceiveServicing(RmlPeer peer, uint tag, TimeSpan bound, Action whileWaiting, out byte[] payload);
+    int ReceiveServicing(RmlPeer peer, uint tag, TimeSpan bound, Func<bool> whileWaiting, out byte[] payload);
 
     // ---- sstore ---------------------------------------------------------------------------------
 

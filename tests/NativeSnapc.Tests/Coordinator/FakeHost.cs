@@ -180,12 +180,15 @@ internal sealed class FakeHost : IHostPort
     /// <summary>How many times a servicing receive runs its callback before it gives up (the fake's "bound").</summary>
     public int ServicingPolls { get; set; } = 50;
 
-    public int ReceiveServicing(RmlPeer peer, uint tag, TimeSpan bound, Action whileWaiting, out byte[] payload)
+    public int ReceiveServicing(RmlPeer peer, uint tag, TimeSpan bound, Func<bool> whileWaiting, out byte[] payload)
     {
         ServicingReceives++;
         for (var poll = 0; Replies.Count == 0 && poll < ServicingPolls; poll++)
         {
-            whileWaiting();
+            if (!whileWaiting())
+            {
+                break;
+            }
         }
         return Receive(peer, tag, bound, out payload);
     }

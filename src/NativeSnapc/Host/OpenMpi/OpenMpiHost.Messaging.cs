@@ -105,10 +105,10 @@ internal sealed unsafe partial class OpenMpiHost
     /// </summary>
     public int Receive(RmlPeer peer, uint tag, TimeSpan bound, out byte[] payload) => Receive(peer, tag, bound, null, out payload);
 
-    public int ReceiveServicing(RmlPeer peer, uint tag, TimeSpan bound, Action whileWaiting, out byte[] payload) =>
+    public int ReceiveServicing(RmlPeer peer, uint tag, TimeSpan bound, Func<bool> whileWaiting, out byte[] payload) =>
         Receive(peer, tag, bound, whileWaiting, out payload);
 
-    private int Receive(RmlPeer peer, uint tag, TimeSpan bound, Action? whileWaiting, out byte[] payload)
+    private int Receive(RmlPeer peer, uint tag, TimeSpan bound, Func<bool>? whileWaiting, out byte[] payload)
     {
         payload = [];
         var recvBufferNb = _rml->recv_buffer_nb;
@@ -217,7 +217,7 @@ internal sealed unsafe partial class OpenMpiHost
         _ => throw new ArgumentOutOfRangeException(nameof(peer), peer, "unknown RML peer"),
     };
 
-    private static bool WaitWhileActive(byte* active, TimeSpan bound, Action? whileWaiting)
+    private static bool WaitWhileActive(byte* active, TimeSpan bound, Func<bool>? whileWaiting)
     {
         var start = Stopwatch.GetTimestamp();
         var pause = new Libc.TimeSpec { tv_sec = 0, tv_nsec = ReceivePollNanoseconds };
@@ -229,7 +229,10 @@ internal sealed unsafe partial class OpenMpiHost
             {
                 return false;
             }
-            whileWaiting?.Invoke();
+            if (whileWaiting is not null && !whileWaiting())
+            {
+                return false;
+            }
             Libc.NanoSleep(&pause, null);
         }
         return true;
