@@ -196,9 +196,29 @@ fi
 echo
 last_seq=$(echo "$finished" | awk '{print $NF}')
 say "[3/3] native-snapc restart $(basename "$global"): the last finished snapshot, seq $last_seq"
-NSNAPC_DEMO_KILL= timeout "$PHASE_LIMIT" "$command" restart "$global" -- "${MPIRUN_OPTIONS[@]}" > restart.out 2> restart.err
-restart_rc=$?
-grep -E '^native-snapc restart: (restarting|rank)' restart.err | while IFS= read -r line; do say "      $line"; done
+NSNAPC_DEMO_KILL= timeout "$PHASE_LIMIT" "$command" restart "$global" -- "${MPIRUN_OPTIONS[@]}" > restart.out 2> restart.err &
+restart_pid=$!
+children+=("$restart_pid")
+seen_restart=0 seen_err=0
+report_restart_lines() {
+    local line total err_total
+    err_total=$(wc -l < restart.err)
+    while IFS= read -r line; do
+        case "$line" in "native-snapc restart: "*) say "      $line" ;; esac
+    done < <(lines_between restart.err "$seen_err" "$err_total")
+    seen_err=$err_total
+    total=$(wc -l < restart.out)
+    while IFS= read -r line; do
+        case "$line" in
+            RESUMED*) [ "$(echo "$line" | field rank)" = 0 ] && say "      rank 0 resumed at iteration $(echo "$line" | field iteration)" ;;
+            PROGRESS*) say "      iteration $(echo "$line" | sed 's/.*iteration=\([0-9]*\).*/\1/')/$iterations" ;;
+        esac
+    done < <(lines_between restart.out "$seen_restart" "$total")
+    seen_restart=$total
+}
+while kill -0 "$restart_pid" 2>/dev/null; do sleep 0.1; report_restart_lines; done
+wait "$restart_pid"; restart_rc=$?
+report_restart_lines
 resumed=$(grep -c '^RESUMED' restart.out)
 restart_seq=$(sed -n 's/^native-snapc restart: restarting .* from seq \([0-9]*\) .*/\1/p' restart.err | head -n 1)
 from_iteration=$(grep '^RESUMED' restart.out | field iteration | head -n 1)
