@@ -181,6 +181,9 @@ say "      native-snapc list: finished sequences ${finished% } in $global"
 
 if [ -n "$expect_torn" ]; then
     case " $finished " in *" $expect_torn "*) fail "seq $expect_torn finished, but it was to be cut short" ;; esac
+    # the checkpoint the rank died in failed cleanly: `native-snapc checkpoint` said so (exit 1), it did not hang
+    n=$((expect_torn + 1))
+    [ "${command_rc[$n]:-}" = 1 ] || fail "native-snapc checkpoint $n was to fail (exit 1), it exited ${command_rc[$n]:-?}"
     torn="$global/$expect_torn/opal_snapshot_$((ranks - 1)).ckpt"
     [ -d "$torn" ] || fail "no snapshot directory $torn"
     if grep -q '^# OPAL CRS Component:' "$torn/snapshot_meta.data" 2>/dev/null; then
