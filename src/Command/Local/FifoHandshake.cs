@@ -29,19 +29,21 @@ internal sealed unsafe class FifoHandshake : IHandshake
     private int _fdB = -1;
 
     private readonly ErrorInfo _signalled;
+    private readonly FifoArrivals? _arrivals;
 
-    private FifoHandshake(HandshakeRequest request, ErrorInfo signalled, IHandshakeEvents events, LocalSettings settings)
+    private FifoHandshake(HandshakeRequest request, ErrorInfo signalled, FifoArrivals? arrivals, IHandshakeEvents events, LocalSettings settings)
     {
         _request = request;
         _signalled = signalled;
+        _arrivals = arrivals;
         _events = events;
         _settings = settings;
     }
 
     /// <summary>The handshake after the signal (Pass 2), which the caller sent and whose result it passes.</summary>
-    public static FifoHandshake Start(HandshakeRequest request, ErrorInfo signalled, IHandshakeEvents events, LocalSettings settings)
+    public static FifoHandshake Start(HandshakeRequest request, ErrorInfo signalled, FifoArrivals? arrivals, IHandshakeEvents events, LocalSettings settings)
     {
-        var handshake = new FifoHandshake(request, signalled, events, settings);
+        var handshake = new FifoHandshake(request, signalled, arrivals, events, settings);
         // A small stack: one of these per rank of the node, and a handshake needs little.
         var thread = new Thread(handshake.Run, 256 * 1024) { IsBackground = true, Name = $"handshake {request.Rank.Name.vpid}" };
         thread.Start();
@@ -95,23 +97,38 @@ internal sealed unsafe class FifoHandshake : IHandshake
         }
         Log.Verbose(20, $"signalled {Who} with {_request.Signal}");
 
-        // Pass 3: both FIFOs, then A for writing and B for reading.
+        // Pass 3: both FIFOs, then A for writing and B for reading. The rank makes B last; its creation wakes this
+        // thread (inotify), and a slow look every 1 ms growing to 50 ms covers a lost event.
         var deadline = Stopwatch.GetTimestamp();
         var wait = _settings.FifoWait;
         var pause = 1;
-        while (!(Exists(_request.WriteFifo) && Exists(_request.ReadFifo)))
+        try
         {
-            if (Aborted()) return "aborted";
-            if (Stopwatch.GetElapsedTime(deadline) > wait)
+            while (!(Exists(_request.WriteFifo) && Exists(_request.ReadFifo)))
             {
-                return $"{Who} created no FIFOs within {wait.TotalSeconds:F0} s (snapc_full_max_wait_time)";
+                if (Aborted()) return "aborted";
+                if (Stopwatch.GetElapsedTime(deadline) > wait)
+                {
+                    return $"{Who} created no FIFOs within {wait.TotalSeconds:F0} s (snapc_full_max_wait_time)";
+                }
+                if (Libc.Kill(_request.Pid, 0).RawErrno == Libc.ESRCH)
+                {
+                    return $"{Who} died before the handshake";
+                }
+                if (_arrivals is { Watching: true } arrivals)
+                {
+                    arrivals.Wait(_request.WriteFifo, TimeSpan.FromMilliseconds(pause));
+                }
+                else
+                {
+                    Thread.Sleep(pause);
+                }
+                pause = Math.Min(pause * 2, 50);
             }
-            if (Libc.Kill(_request.Pid, 0).RawErrno == Libc.ESRCH)
-            {
-                return $"{Who} died before the handshake";
-            }
-            Thread.Sleep(pause);
-            pause = Math.Min(pause * 2, 5);
+        }
+        finally
+        {
+            _arrivals?.Forget(_request.WriteFifo);
         }
         while (true)
         {

@@ -34,6 +34,7 @@ internal sealed class LocalServer : ILocalPorts
     private readonly List<FrameSocket> _rankSockets = new();
     private LocalCoordinator _coordinator = null!;
     private FrameSocket? _global;
+    private FifoArrivals? _arrivals;
     private volatile bool _globalClosed;
 
     private LocalServer(string nodeDirectory, JobFile job, LocalSettings settings)
@@ -210,6 +211,7 @@ internal sealed class LocalServer : ILocalPorts
             TryDelete(socketPath);
             return ExitGlobalUnreachable;
         }
+        _arrivals = new FifoArrivals(_settings.PipeDirectory);
         new Thread(() => ReadGlobal(_global!)) { IsBackground = true, Name = "global link" }.Start();
         new Thread(() => AcceptRanks(listener)) { IsBackground = true, Name = "accept" }.Start();
 
@@ -238,6 +240,7 @@ internal sealed class LocalServer : ILocalPorts
             }
         }
         _global?.Dispose();
+        _arrivals?.Dispose();
         return ExitOk;
     }
 
@@ -458,7 +461,7 @@ internal sealed class LocalServer : ILocalPorts
         var handshakes = new IHandshake[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
-            handshakes[i] = FifoHandshake.Start(requests[i], signalled[i], events, _settings);
+            handshakes[i] = FifoHandshake.Start(requests[i], signalled[i], _arrivals, events, _settings);
         }
         return handshakes;
     }
