@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using NativeSnapc.Abi;
 using NativeSnapc.Channels;
@@ -19,8 +20,18 @@ internal sealed partial class AppCoordinator
     /// <summary>The next notify call is the one <see cref="KeepRequestArrivedDuringRefusal"/> asked for.</summary>
     private bool _replayRequest;
 
-    /// <summary>snapc_full_app_notify_response(resp).</summary>
+    /// <summary>snapc_full_app_notify_response(resp), with what it allocated counted (reported at finalize).</summary>
     internal int NotifyResponse(int response)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var status = RespondToNotify(response);
+        _notifyAllocations.Record(GC.GetAllocatedBytesForCurrentThread() - before);
+        return status;
+    }
+
+    private HotPathAllocations _notifyAllocations;
+
+    private int RespondToNotify(int response)
     {
         if (_lifecycle != Lifecycle.Initialized)
         {
@@ -44,7 +55,7 @@ internal sealed partial class AppCoordinator
             }
             return OpalStatus.Success;
         }
-        _currentOptions ??= new CheckpointOptions();
+        _currentOptions ??= _optionsOfAttempts.Cleared();
 
         if (!_host.CurrentlyStalled)
         {
@@ -200,9 +211,9 @@ internal sealed partial class AppCoordinator
     /// </summary>
     private int FailAttempt(int status)
     {
-        if (!_rendezvousDone)
+        if (_pipes?.PeerJoined != true)
         {
-            // Nobody opened the pipes: the local coordinator gave up (or never came). It used up this id
+            // Nobody joined on the pipes: the local coordinator gave up (or never came). It used up this id
             // when it signalled, so the next attempt takes the next id, as in the original.
             Log.Error($"App) notify_response: Error: no local coordinator joined the handshake ({status}); no checkpoint taken");
             _currentCrState = CrsError;
@@ -259,20 +270,18 @@ internal sealed partial class AppCoordinator
 
     private int Stage1(int response)
     {
-        _rendezvousDone = false;
         _handshakeComplete = false;
         _host.ClearTimers((int)MyVpid);
         _host.SetTimer(OpalCr.TimerEntry0);
 
         Log.Verbose(10, "App) notify_response: Open Communication Channels.");
         var pipes = _pipes!;
-        var opened = pipes.Open(_settings.HandshakeTimeout);
+        var opened = pipes.Open();
         if (!opened.Ok)
         {
             Log.Error($"App) notify_response: Error: cannot open the named pipes ({pipes.ReadPath}) ({pipes.WritePath}): {opened}");
             return ToStatus(opened);
         }
-        _rendezvousDone = true;
 
         Log.Verbose(10, "App) notify_response: Initial Handshake.");
         var status = HandshakeStart(pipes, response);
@@ -290,16 +299,12 @@ internal sealed partial class AppCoordinator
             return status;
         }
 
-        _localSnapshot?.Dispose();
-        _localSnapshot = _host.CreateSnapshot();
         if (!_currentlyMigrating && _currentlyAllMigrating)
         {
             SetAttr(_currentSsHandle, SstoreKey.LocalSkipCkpt, "1");
         }
-        _host.SstoreGetAttr(_currentSsHandle, SstoreKey.LocalSnapLoc, out var directory);
-        _localSnapshot.SnapshotDirectory = directory;
-        _host.SstoreGetAttr(_currentSsHandle, SstoreKey.LocalSnapMeta, out var metadata);
-        _localSnapshot.MetadataFilename = metadata;
+        _localSnapshot?.Dispose();
+        _localSnapshot = _host.CreateSnapshot(_currentSsHandle);
         _host.SetTimer(OpalCr.TimerEntry2);
 
         Log.Verbose(10, $"App) notify_response: Start checkpoint... ({_currentSsHandle})");
@@ -453,6 +458,12 @@ internal sealed partial class AppCoordinator
     private int HandshakeEnd(int crState)
     {
         var pipes = _pipes!;
+        var migrating = _currentlyAllMigrating && _currentlyMigrating;
+        if (migrating)
+        {
+            // Killed once the local coordinator has the final state: nothing of this process may stay behind.
+            pipes.RemoveNames();
+        }
         var written = pipes.WriteInt32(crState, _settings.HandshakeTimeout);
         if (!written.Ok)
         {
@@ -460,7 +471,7 @@ internal sealed partial class AppCoordinator
             return ToStatus(written);
         }
 
-        if (_currentlyAllMigrating && _currentlyMigrating)
+        if (migrating)
         {
             // A migrating process is not released: it is restarted elsewhere and this copy is killed.
             Stage3(crState, skipFinishMessage: true, keepCheckpointActive: true);
@@ -506,7 +517,6 @@ internal sealed partial class AppCoordinator
         _host.CurrentlyStalled = false;
         _currentlyAllMigrating = false;
         _currentlyMigrating = false;
-        _rendezvousDone = false;
         _handshakeComplete = false;
         if (!keepCheckpointActive)
         {

@@ -6,6 +6,7 @@ using NativeSnapc.Channels;
 using NativeSnapc.Channels.Fifo;
 using NativeSnapc.Channels.Signals;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Protocol.Dss;
 using NativeSnapc.Protocol.Snapc;
 using NativeSnapc.Protocol.Wire;
 
@@ -50,14 +51,17 @@ internal sealed partial class AppCoordinator
     private IHandshakePipes? _pipes;
     private int _currentUniqueId;
 
-    /// <summary>True from the FIFO rendezvous to the end of the attempt: the local coordinator takes part.</summary>
-    private bool _rendezvousDone;
-
     /// <summary>True once the sentinel was read: the local coordinator now waits for a final state.</summary>
     private bool _handshakeComplete;
 
     private IHostSnapshot? _localSnapshot;
     private CheckpointOptions? _currentOptions;
+
+    /// <summary>What <see cref="_currentOptions"/> points at during an attempt.</summary>
+    private readonly CheckpointOptions _optionsOfAttempts = new();
+
+    /// <summary>LOCAL_FINISH is packed here, every attempt (the host's buffer type is fixed once OPAL's dss is open).</summary>
+    private DssWriter? _finishWriter;
     private uint _currentSsHandle;
     private uint _lastSsHandle;
 
@@ -203,6 +207,7 @@ internal sealed partial class AppCoordinator
 
         ReleaseAfterFinalize();
         _lifecycle = Lifecycle.Finalized;
+        Log.Verbose(1, $"App) finalize: {_notifyAllocations}");
         return status;
     }
 
@@ -387,10 +392,11 @@ internal sealed partial class AppCoordinator
 
     private int SendLocalFinish(int crState)
     {
-        var status = SnapcMessages.BuildLocalFinish(_host.BufferType, crState, out var message);
+        var writer = _finishWriter ??= new DssWriter(_host.BufferType);
+        var status = SnapcMessages.WriteLocalFinish(writer, crState);
         if (status == OpalStatus.Success)
         {
-            status = _host.Send(RmlPeer.Daemon, RmlTag.Snapc, message);
+            status = _host.Send(RmlPeer.Daemon, RmlTag.Snapc, writer.WrittenSpan);
         }
         if (status != OpalStatus.Success)
         {

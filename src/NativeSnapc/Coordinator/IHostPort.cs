@@ -100,7 +100,7 @@ internal interface IHostPort
     int Fence();
 
     /// <summary>Sends DSS bytes to the peer on a tag (<c>orte_rml.send_buffer_nb</c>).</summary>
-    int Send(RmlPeer peer, uint tag, byte[] payload);
+    int Send(RmlPeer peer, uint tag, ReadOnlySpan<byte> payload);
 
     /// <summary>Receives one message from the peer on a tag, waiting at most <paramref name="bound"/>.</summary>
     int Receive(RmlPeer peer, uint tag, TimeSpan bound, out byte[] payload);
@@ -128,8 +128,13 @@ internal interface IHostPort
 
     // ---- CRS objects ----------------------------------------------------------------------------
 
-    /// <summary>A new host <c>opal_crs_base_snapshot_t</c>, released when disposed.</summary>
-    IHostSnapshot CreateSnapshot();
+    /// <summary>
+    /// A new host <c>opal_crs_base_snapshot_t</c> for the checkpoint of sstore handle <paramref name="ssHandle"/>,
+    /// released when disposed: its directory and metadata file name are what the sstore's <c>get_attr</c> gives for
+    /// LOCAL_SNAP_LOC and LOCAL_SNAP_META, stored straight into the fields as the original does (left NULL when
+    /// the sstore has none).
+    /// </summary>
+    IHostSnapshot CreateSnapshot(uint ssHandle);
 }
 
 /// <summary>A host <c>opal_crs_base_snapshot_t</c> the coordinator hands to the CRS.</summary>
@@ -152,4 +157,11 @@ internal sealed class CheckpointOptions
     public bool IncPrepOnly { get; set; }
 
     public bool IncRecoverOnly { get; set; }
+
+    /// <summary>All four cleared, for the next attempt (one instance serves them all).</summary>
+    public CheckpointOptions Cleared()
+    {
+        Term = Stop = IncPrepOnly = IncRecoverOnly = false;
+        return this;
+    }
 }

@@ -1,17 +1,19 @@
-using Mono.Unix.Native;
+using System.Runtime.InteropServices;
 
 namespace NativeSnapc.Interop;
 
 internal static partial class Libc
 {
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int CloseRaw(int fd);
+
     /// <summary>
-    /// <c>close(2)</c> through Mono.Posix (a plain libc import). Deliberately not retried on EINTR: Linux
-    /// releases the descriptor before reporting it, so a retry could close a descriptor another thread
-    /// has just been given.
+    /// <c>close(2)</c>, bound at link time. Deliberately not retried on EINTR: Linux releases the descriptor
+    /// before reporting it, so a retry could close a descriptor another thread has just been given.
     /// </summary>
     public static ErrorInfo Close(int fd)
     {
-        if (Syscall.close(fd) == 0)
+        if (CloseRaw(fd) == 0)
         {
             return default;
         }

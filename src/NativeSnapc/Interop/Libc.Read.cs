@@ -1,15 +1,21 @@
-using Mono.Unix.Native;
+using System.Runtime.InteropServices;
 
 namespace NativeSnapc.Interop;
 
 internal static unsafe partial class Libc
 {
-    /// <summary><c>read(2)</c> through Mono.Posix (Syscall.read); EINTR retried. 0 bytes means end of file.</summary>
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static partial nint ReadRaw(int fd, byte* buffer, nuint count);
+
+    /// <summary>
+    /// <c>read(2)</c>, bound at link time (it runs several times in every checkpoint); EINTR retried. 0 bytes
+    /// means end of file.
+    /// </summary>
     public static ErrorInfo Read(int fd, byte* buffer, int count, out int bytesRead)
     {
         while (true)
         {
-            var result = Syscall.read(fd, buffer, (ulong)count);
+            var result = ReadRaw(fd, buffer, (nuint)count);
             if (result >= 0)
             {
                 bytesRead = (int)result;

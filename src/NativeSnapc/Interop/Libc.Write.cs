@@ -1,19 +1,22 @@
-using Mono.Unix.Native;
+using System.Runtime.InteropServices;
 
 namespace NativeSnapc.Interop;
 
 internal static unsafe partial class Libc
 {
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static partial nint WriteRaw(int fd, byte* buffer, nuint count);
+
     /// <summary>
-    /// <c>write(2)</c> through Mono.Posix (Syscall.write); EINTR retried. A write to a pipe without readers
-    /// fails with EPIPE and raises SIGPIPE: callers that can meet one block SIGPIPE around it
+    /// <c>write(2)</c>, bound at link time (it runs in every checkpoint); EINTR retried. A write to a pipe
+    /// without readers fails with EPIPE and raises SIGPIPE: callers that can meet one block SIGPIPE around it
     /// (see <see cref="Channels.Fifo.SigPipeGuard"/>).
     /// </summary>
     public static ErrorInfo Write(int fd, byte* buffer, int count, out int bytesWritten)
     {
         while (true)
         {
-            var result = Syscall.write(fd, buffer, (ulong)count);
+            var result = WriteRaw(fd, buffer, (nuint)count);
             if (result >= 0)
             {
                 bytesWritten = (int)result;

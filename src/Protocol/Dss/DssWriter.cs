@@ -34,6 +34,9 @@ internal sealed class DssWriter
     /// <summary>A copy of the payload, what the host's send path transmits.</summary>
     public byte[] ToArray() => WrittenSpan.ToArray();
 
+    /// <summary>Empties the writer for the next message, keeping its storage (a message sent every checkpoint allocates nothing).</summary>
+    public void Reset() => _length = 0;
+
     // Like the C code: anything other than FULLY_DESC behaves as non-described.
     private bool Described => BufferType == DssBufferType.FullyDescribed;
 
@@ -301,7 +304,9 @@ internal sealed class DssWriter
         }
         for (var i = 0; i < values.Length; i++)
         {
-            values[i].WriteBigEndian(span.Slice(i * width, width));
+            // TryWriteBigEndian, which every integer type implements: WriteBigEndian is a default interface
+            // method, and calling one on a struct boxes it (an allocation per value).
+            values[i].TryWriteBigEndian(span.Slice(i * width, width), out _);
         }
         return OpalStatus.Success;
     }

@@ -164,9 +164,15 @@ internal static class SnapcMessages
     public static int BuildLocalFinish(DssBufferType bufferType, int crState, out byte[] payload)
     {
         var writer = new DssWriter(bufferType);
+        return Finish(WriteLocalFinish(writer, crState), writer, out payload);
+    }
+
+    /// <summary>LOCAL_FINISH into <paramref name="writer"/>, emptied first: what every checkpoint sends, without allocating.</summary>
+    public static int WriteLocalFinish(DssWriter writer, int crState)
+    {
+        writer.Reset();
         var status = writer.PackUInt8(SnapcCommand.LocalFinish);
-        status = Then(status, () => writer.PackInt(crState));
-        return Finish(status, writer, out payload);
+        return status == OpalStatus.Success ? writer.PackInt(crState) : status;
     }
 
     public static int ParseLocalFinish(ReadOnlyMemory<byte> payload, DssBufferType bufferType, out SnapcLocalFinish? message)

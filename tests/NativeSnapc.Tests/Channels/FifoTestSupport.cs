@@ -63,7 +63,7 @@ internal static class FifoTestSupport
     public static FifoPeer OpenWithThreadPeer(HandshakePipes pipes)
     {
         var joining = FifoPeer.JoinInBackground(pipes.ReadPath, pipes.WritePath, Patient);
-        var opened = pipes.Open(Patient);
+        var opened = pipes.Open();
         Assert.That(opened.Ok, Is.True, () => $"Open: {opened}");
         Assert.That(joining.Wait(Patient), Is.True, "the peer did not join");
         return joining.Result;

@@ -31,7 +31,7 @@ public sealed class HandshakePeerProcessTests
         using var pipes = NewPipes(directory);
         using var peer = PeerProcess.Start(pipes.ReadPath, pipes.WritePath, Patient, [.. Options, "e", "r", "w0", "c"]);
 
-        var opened = pipes.Open(Patient);
+        var opened = pipes.Open();
         Assert.That(opened.Ok, Is.True, () => $"{opened}\n{peer.Transcript}");
         var outcome = AppHandshake.Run(pipes, Patient);
 
@@ -46,9 +46,10 @@ public sealed class HandshakePeerProcessTests
         AssertGone(pipes.ReadPath, pipes.WritePath);
     }
 
+    // Not before the options: until its first value the application cannot tell a dead local coordinator from a
+    // slow one (HandshakePipesTests.A_peer_that_joins_and_dies_before_the_options_is_a_timeout_within_the_bound).
     private static IEnumerable<TestCaseData> DeathSteps()
     {
-        yield return new TestCaseData(HandshakeStep.Options, Array.Empty<string>());
         yield return new TestCaseData(HandshakeStep.Response, Options);
         yield return new TestCaseData(HandshakeStep.Sentinel, Options.Append("r").ToArray());
         yield return new TestCaseData(HandshakeStep.FinalState, Options.Append("e").ToArray());
@@ -65,7 +66,7 @@ public sealed class HandshakePeerProcessTests
         var directory = FreshDirectory();
         using var pipes = NewPipes(directory);
         using var peer = PeerProcess.Start(pipes.ReadPath, pipes.WritePath, Patient, [.. scriptBeforeDeath, "h"]);
-        var opened = pipes.Open(Patient);
+        var opened = pipes.Open();
         Assert.That(opened.Ok, Is.True, () => $"{opened}\n{peer.Transcript}");
         Thread? killer = null;
         Exception? killerFailure = null;
@@ -126,7 +127,7 @@ public sealed class HandshakePeerProcessTests
         var directory = FreshDirectory();
         using var pipes = NewPipes(directory);
         using var peer = PeerProcess.Start(pipes.ReadPath, pipes.WritePath, Patient, "b3", "c");
-        Assert.That(pipes.Open(Patient).Ok, Is.True, peer.Transcript);
+        Assert.That(pipes.Open().Ok, Is.True, peer.Transcript);
 
         var read = pipes.ReadInt32(Patient, out _);
 

@@ -39,8 +39,10 @@ public sealed class HandshakePipesTests
         var directory = FreshDirectory();
         using var pipes = NewPipes(directory);
         using var peer = OpenWithThreadPeer(pipes);
-        // Once both sides hold both ends, the names are removed: a process killed later leaves nothing behind.
-        AssertGone(pipes.ReadPath, pipes.WritePath);
+        // The names stay until stage 3 puts the pair away, as in the original (removing them earlier would put two
+        // unlinks on the checkpoint's critical path).
+        Assert.That(TypeAt(pipes.ReadPath), Is.EqualTo(FilePermissions.S_IFIFO));
+        Assert.That(TypeAt(pipes.WritePath), Is.EqualTo(FilePermissions.S_IFIFO));
 
         var outcome = AppHandshake.Run(pipes, Patient, step =>
         {
@@ -70,10 +72,11 @@ public sealed class HandshakePipesTests
     }
 
     /// <summary>
-    /// The local coordinator closes both ends at each step. At a read the application is already waiting and
-    /// must notice within a second; at a write it meets EPIPE, without SIGPIPE reaching the process.
+    /// The local coordinator closes both ends at each step after it sent something. At a read the application is
+    /// already waiting and must notice within a second; at a write it meets EPIPE, without SIGPIPE reaching the
+    /// process. (Before its first value the application cannot tell a dead local coordinator from a slow one: see
+    /// A_peer_that_joins_and_dies_before_the_options_is_a_timeout_within_the_bound.)
     /// </summary>
-    [TestCase(HandshakeStep.Options)]
     [TestCase(HandshakeStep.Response)]
     [TestCase(HandshakeStep.Sentinel)]
     [TestCase(HandshakeStep.FinalState)]
@@ -134,23 +137,69 @@ public sealed class HandshakePipesTests
     }
 
     [Test]
-    public void A_peer_that_never_opens_times_out_within_the_bound_and_leaves_no_fifo()
+    public void Open_waits_for_no_one_and_a_peer_that_never_joins_times_out_at_the_first_read_leaving_no_fifo()
     {
         var directory = FreshDirectory();
         using var pipes = NewPipes(directory);
         var bound = TimeSpan.FromMilliseconds(300);
 
+        var opened = pipes.Open();
+        Assert.That(opened.Ok, Is.True, opened.ToString());
+        Assert.That(pipes.PeerJoined, Is.False);
+        // Both names exist for the local coordinator to find, and its opens will not block.
+        Assert.That(TypeAt(pipes.ReadPath), Is.EqualTo(FilePermissions.S_IFIFO));
+        Assert.That(TypeAt(pipes.WritePath), Is.EqualTo(FilePermissions.S_IFIFO));
+
         var start = Stopwatch.GetTimestamp();
-        var opened = pipes.Open(bound);
+        var read = pipes.ReadInt32(bound, out _);
         var elapsed = Stopwatch.GetElapsedTime(start);
 
-        Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.TimedOut), opened.ToString());
-        Assert.That(opened.Detail, Does.Contain(pipes.WritePath));
+        Assert.That(read.Failure, Is.EqualTo(ChannelFailure.TimedOut), read.ToString());
+        Assert.That(read.Detail, Does.Contain("no local coordinator joined").And.Contain(pipes.ReadPath));
         Assert.That(elapsed, Is.GreaterThanOrEqualTo(bound).And.LessThan(bound + TimeSpan.FromMilliseconds(500)));
         // No FIFO stays for a late local coordinator to block on.
+        pipes.CloseAndRemove();
         AssertGone(pipes.ReadPath, pipes.WritePath);
         Assert.That(Directory.EnumerateFileSystemEntries(directory), Is.Empty);
     }
+
+    [Test]
+    public void A_peer_that_joins_and_dies_before_the_options_is_a_timeout_within_the_bound()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        using var peer = OpenWithThreadPeer(pipes);
+        peer.CloseBoth();
+        var bound = TimeSpan.FromMilliseconds(300);
+
+        var read = pipes.ReadInt32(bound, out _);
+
+        // This process still holds its own reader on B, so the local coordinator's close shows nowhere.
+        Assert.That(read.Failure, Is.EqualTo(ChannelFailure.TimedOut), read.ToString());
+        Assert.That(pipes.PeerJoined, Is.False);
+    }
+
+    [Test]
+    public void The_first_value_drops_the_provisional_reader_so_a_later_death_is_PeerGone()
+    {
+        var directory = FreshDirectory();
+        using var pipes = NewPipes(directory);
+        using var peer = OpenWithThreadPeer(pipes);
+        Assert.That(ReadersOf(pipes.WritePath), Is.EqualTo(2), "ours and the peer's");
+
+        peer.WriteInt(1);
+        Assert.That(pipes.ReadInt32(Patient, out var value).Ok && value == 1, Is.True);
+
+        Assert.That(pipes.PeerJoined, Is.True);
+        Assert.That(ReadersOf(pipes.WritePath), Is.EqualTo(1), "the peer's only");
+        peer.CloseBoth();
+        Assert.That(pipes.ReadInt32(Patient, out _).Failure, Is.EqualTo(ChannelFailure.PeerGone));
+    }
+
+    /// <summary>Descriptors of this process open for reading on <paramref name="path"/> (by /proc/self/fd and fdinfo).</summary>
+    private static int ReadersOf(string path) => Directory.EnumerateFileSystemEntries("/proc/self/fd")
+        .Where(link => new FileInfo(link).LinkTarget?.Replace(" (deleted)", "", StringComparison.Ordinal) == path)
+        .Count(link => (FdInfoFlags(Path.GetFileName(link)) & 3) == 0);
 
     [Test]
     public void A_silent_peer_makes_reads_and_writes_time_out_within_the_bound()
@@ -265,7 +314,7 @@ public sealed class HandshakePipesTests
         {
             using var pipes = NewPipes(directory);
             peer.Expect(pipes.ReadPath, pipes.WritePath, value: cycle, spins: random.Next(0, 1500));
-            var opened = pipes.Open(Patient);
+            var opened = pipes.Open();
             Assert.That(opened.Ok, Is.True, () => $"cycle {cycle}: Open: {opened}");
             peer.Go();
 
@@ -361,7 +410,7 @@ public sealed class HandshakePipesTests
         var other = atReadPath ? pipes.WritePath : pipes.ReadPath;
         File.WriteAllText(occupied, "somebody's data\n");
 
-        var opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+        var opened = pipes.Open();
 
         Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.Refused), opened.ToString());
         Assert.That(opened.Detail, Does.Contain(occupied).And.Contain("regular file"));
@@ -383,7 +432,7 @@ public sealed class HandshakePipesTests
         MakeFifo(target);
         File.CreateSymbolicLink(pipes.ReadPath, target);
 
-        var opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+        var opened = pipes.Open();
 
         Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.Refused), opened.ToString());
         Assert.That(opened.Detail, Does.Contain("symbolic link"));
@@ -401,7 +450,7 @@ public sealed class HandshakePipesTests
         using var pipes = NewPipes(directory);
         Directory.CreateDirectory(pipes.WritePath);
 
-        var opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+        var opened = pipes.Open();
 
         Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.Refused), opened.ToString());
         Assert.That(opened.Detail, Does.Contain("directory"));
@@ -430,7 +479,7 @@ public sealed class HandshakePipesTests
         Assert.That(Syscall.chmod(planted, mode), Is.EqualTo(0), $"chmod: {Stdlib.GetLastError()}");
         var inode = InodeOf(planted);
 
-        var opened = pipes.Open(TimeSpan.FromSeconds(2));
+        var opened = pipes.Open();
 
         Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.Refused), opened.ToString);
         Assert.That(opened.Detail, Does.Contain(planted).And.Contain(named).And.Contain("left untouched"));
@@ -451,8 +500,8 @@ public sealed class HandshakePipesTests
         var inodes = (InodeOf(pipes.ReadPath), InodeOf(pipes.WritePath));
 
         using var peer = OpenWithThreadPeer(pipes);
-        // The names are gone after the rendezvous; the descriptors this process holds are the stale FIFOs.
-        AssertGone(pipes.ReadPath, pipes.WritePath);
+        // The descriptors this process holds are the stale FIFOs, not new ones.
+        Assert.That((InodeOf(pipes.ReadPath), InodeOf(pipes.WritePath)), Is.EqualTo(inodes));
         var held = Directory.EnumerateFileSystemEntries("/proc/self/fd")
             .Select(link => Syscall.stat(link, out var status) == 0 ? (long)status.st_ino : -1)
             .ToHashSet();
@@ -470,7 +519,7 @@ public sealed class HandshakePipesTests
         var directory = Path.Combine(FreshDirectory(), "does-not-exist");
         using var pipes = NewPipes(directory);
 
-        var opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+        var opened = pipes.Open();
 
         Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.SystemError), opened.ToString());
         Assert.That(opened.Errno, Is.EqualTo(Libc.ENOENT));
@@ -486,7 +535,7 @@ public sealed class HandshakePipesTests
         File.WriteAllText(file, "x");
         using var pipes = NewPipes(file);
 
-        var opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+        var opened = pipes.Open();
 
         Assert.That(opened.Failure, Is.EqualTo(ChannelFailure.SystemError), opened.ToString());
         Assert.That(opened.Errno, Is.EqualTo(Libc.ENOTDIR));
@@ -521,7 +570,7 @@ public sealed class HandshakePipesTests
             }
             try
             {
-                opened = pipes.Open(TimeSpan.FromMilliseconds(200));
+                opened = pipes.Open();
             }
             finally
             {
@@ -561,6 +610,9 @@ public sealed class HandshakePipesTests
         using var pipes = NewPipes(directory);
         using (var peer = OpenWithThreadPeer(pipes))
         {
+            // The application writes only after the local coordinator's first value: it has joined then.
+            peer.WriteInt(0);
+            Assert.That(pipes.ReadInt32(Patient, out _).Ok, Is.True);
             peer.CloseBoth();
         }
 
@@ -646,16 +698,15 @@ public sealed class HandshakePipesTests
         Assert.That((read.Failure, read.Errno), Is.EqualTo((ChannelFailure.SystemError, Libc.EBADF)));
         var written = pipes.WriteInt32(1, Patient);
         Assert.That((written.Failure, written.Errno), Is.EqualTo((ChannelFailure.SystemError, Libc.EBADF)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => pipes.Open(Timeout.InfiniteTimeSpan));
 
         using var peer = OpenWithThreadPeer(pipes);
-        Assert.Throws<InvalidOperationException>(() => pipes.Open(Patient));
+        Assert.Throws<InvalidOperationException>(() => pipes.Open());
         Assert.Throws<ArgumentOutOfRangeException>(() => pipes.ReadInt32(TimeSpan.FromSeconds(-1), out _));
 
         pipes.CloseAndRemove();
         read = pipes.ReadInt32(Patient, out _);
         Assert.That((read.Failure, read.Errno), Is.EqualTo((ChannelFailure.SystemError, Libc.EBADF)));
-        Assert.Throws<InvalidOperationException>(() => pipes.Open(Patient));
+        Assert.Throws<InvalidOperationException>(() => pipes.Open());
     }
 
     /// <summary>The open flags reach the kernel as meant: read FIFO O_RDWR, write FIFO O_WRONLY, both O_NONBLOCK|O_CLOEXEC.</summary>
@@ -669,7 +720,7 @@ public sealed class HandshakePipesTests
         const int accessMode = 3, readWrite = 2, writeOnly = 1, nonBlock = 0x800, closeOnExec = 0x80000; // octal 03, 02, 01, 04000, 02000000
         var byPath = Directory.EnumerateFileSystemEntries("/proc/self/fd")
             .Select(link => (Fd: Path.GetFileName(link), Target: new FileInfo(link).LinkTarget))
-            // The names are removed after the rendezvous: the links read "<path> (deleted)".
+            // Should the names be gone, the links read "<path> (deleted)".
             .Select(entry => (entry.Fd, Target: entry.Target?.Replace(" (deleted)", "", StringComparison.Ordinal)))
             .Where(entry => entry.Target == pipes.ReadPath || entry.Target == pipes.WritePath)
             .Select(entry => (entry.Target, Flags: FdInfoFlags(entry.Fd)))

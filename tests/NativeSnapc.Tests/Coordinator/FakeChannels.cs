@@ -36,11 +36,13 @@ internal sealed class FakePipes : IHandshakePipes
     public bool Removed { get; private set; }
     private int _reads;
 
-    public ChannelResult Open(TimeSpan bound)
+    public ChannelResult Open()
     {
         Opened = OpenResult.Ok;
         return OpenResult;
     }
+
+    public bool PeerJoined => Opened && !Removed && _reads > 0;
 
     public ChannelResult ReadInt32(TimeSpan bound, out int value)
     {
@@ -75,6 +77,10 @@ internal sealed class FakePipes : IHandshakePipes
         FromApp.Add(value);
         return ChannelResult.Success;
     }
+
+    public void RemoveNames() => NamesRemoved = true;
+
+    public bool NamesRemoved { get; private set; }
 
     public void CloseAndRemove() => Removed = true;
 

@@ -149,13 +149,13 @@ internal sealed class FakeHost : IHostPort
     /// <summary>Runs after a message was sent: e.g. the HNP starting a checkpoint when it gets a request.</summary>
     public Action<SentMessage>? OnSend { get; set; }
 
-    public int Send(RmlPeer peer, uint tag, byte[] payload)
+    public int Send(RmlPeer peer, uint tag, ReadOnlySpan<byte> payload)
     {
         if (SendResult != OpalStatus.Success)
         {
             return SendResult;
         }
-        var message = new SentMessage(peer, tag, payload);
+        var message = new SentMessage(peer, tag, payload.ToArray());
         Sent.Add(message);
         OnSend?.Invoke(message);
         return OpalStatus.Success;
@@ -233,9 +233,11 @@ internal sealed class FakeHost : IHostPort
 
     public List<FakeSnapshot> Snapshots { get; } = new();
 
-    public IHostSnapshot CreateSnapshot()
+    public IHostSnapshot CreateSnapshot(uint ssHandle)
     {
-        var snapshot = new FakeSnapshot();
+        SstoreGetAttr(ssHandle, SstoreKey.LocalSnapLoc, out var directory);
+        SstoreGetAttr(ssHandle, SstoreKey.LocalSnapMeta, out var metadata);
+        var snapshot = new FakeSnapshot { SnapshotDirectory = directory, MetadataFilename = metadata };
         Snapshots.Add(snapshot);
         return snapshot;
     }

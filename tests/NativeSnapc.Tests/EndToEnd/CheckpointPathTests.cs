@@ -35,6 +35,27 @@ public sealed class CheckpointPathTests
         Assert.That(app.Lines, Has.None.Contains("table-full"));
     }
 
+    /// <summary>
+    /// The checkpoint hot path allocates nothing on the managed heap after the first checkpoint (docs/architecture.md,
+    /// "The checkpoint hot path"): the notify callback counts it, and finalize reports it at verbose level 1.
+    /// </summary>
+    [Test]
+    public void Checkpoints_after_the_first_allocate_nothing()
+    {
+        const int Checkpoints = 25;
+        using var runtime = new ReferenceRuntime(environment: new System.Collections.Generic.Dictionary<string, string>
+        {
+            ["OMPI_MCA_snapc_full_verbose"] = "1",
+        });
+        var steps = new[] { "init" }.Concat(Enumerable.Repeat("request:checkpoint", Checkpoints)).Append("finalize");
+        var app = runtime.RunApp(steps, bound: RunBound);
+
+        AssertEndedByItself(runtime, app, 0);
+        Assert.That(app.StepsOf(0).Where(s => s.Step == "request:checkpoint").Select(s => s.Rc), Is.All.EqualTo(0), runtime.Transcript());
+        var report = app.Lines.Single(l => l.Contains("App) finalize: "));
+        Assert.That(report, Does.Match($@"App\) finalize: {Checkpoints} notify calls; managed bytes allocated: \d+ in the first, 0 in the {Checkpoints - 1} after it$"), runtime.Transcript());
+    }
+
     [Test]
     public void ASignalledCheckpointRunsTheWholeHandshakeAndWritesTheSnapshotMetadata()
     {

@@ -49,7 +49,33 @@ public sealed class FaultPeerDeathTests
         AssertNoPipeFilesLeft(runtime);
     }
 
-    [TestCase("open", 0)]
+    /// <summary>
+    /// Killed after opening both FIFOs but before its first value: until that value the application cannot tell a
+    /// dead local coordinator from a slow one (docs/protocol.md#rendezvous-and-blocking), so the handshake bound
+    /// ends the wait — and nothing is taken or left behind.
+    /// </summary>
+    [Test]
+    public void PeerKilledBetweenOpeningTheFifosAndTheOptionsTimesOutAfterTheHandshakeTimeout()
+    {
+        const int handshake = 2, release = 4, reply = 2;
+        using var runtime = new ReferenceRuntime(["--die-at", "open"], environment: Timeouts(handshake, release, reply));
+        var app = runtime.StartApp(Steps);
+
+        var waited = TimeBetween(
+            () => runtime.PeerLines, l => l.StartsWith("FAULT die at=open", StringComparison.Ordinal),
+            () => app.Lines, l => l.Contains("no local coordinator joined the handshake"),
+            TimeSpan.FromSeconds(handshake) + Slack, runtime);
+        app.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.That(waited, Is.GreaterThan(TimeSpan.FromSeconds(handshake) - TimeSpan.FromMilliseconds(500))
+            .And.LessThan(TimeSpan.FromSeconds(handshake) + Slack), runtime.Transcript());
+        AssertEndedByItself(runtime, app, 1);
+        Assert.That(app.StepsOf(0)[1].Rc, Is.EqualTo(OpalStatus.Error), runtime.Transcript());
+        AssertLaterSendsFailCleanly(runtime, app, release, reply);
+        Assert.That(CheckpointsTaken(app), Is.Zero, "no checkpoint without a handshake");
+        AssertNoPipeFilesLeft(runtime);
+    }
+
     [TestCase("options", 0)]
     [TestCase("response", 0)]
     [TestCase("release", 1)]

@@ -242,7 +242,7 @@ public static unsafe class HostedScenarios
     private static void Snapshot()
     {
         var host = BindWithFakes();
-        var snapshot = (HostSnapshot)host.CreateSnapshot();
+        var snapshot = (HostSnapshot)host.CreateSnapshot(7);
         var raw = snapshot.Pointer;
         Expect(raw->super.super.obj_class == (OpalClass*)Sym("opal_crs_base_snapshot_t_class"), "snapshot class");
         Equal(1, raw->super.super.obj_reference_count, "snapshot reference count");
@@ -577,7 +577,7 @@ public static unsafe class HostedScenarios
     {
         var host = BindWithFakes();
         var crs = (OpalCrsBaseModule*)Sym("opal_crs");
-        var snapshot = host.CreateSnapshot();
+        var snapshot = host.CreateSnapshot(7);
         snapshot.ComponentName = "self";
         var options = new CheckpointOptions { Term = true, Stop = true, IncPrepOnly = false, IncRecoverOnly = true };
         var state = (int)OpalCrsState.Running;

@@ -7,10 +7,24 @@ using NativeSnapc.Interop;
 
 namespace NativeSnapc.Channels.Fifo;
 
-/// <summary>Makes <see cref="HandshakePipes"/>; the production <see cref="IHandshakePipeFactory"/>.</summary>
+/// <summary>
+/// Makes <see cref="HandshakePipes"/>; the production <see cref="IHandshakePipeFactory"/>. The pair it made last is
+/// handed out again, renamed, once it is closed, so a checkpoint allocates nothing for its FIFOs: a caller asks
+/// for the next pair only when it is done with the last one (the coordinator's stage 3 closes, then names the next).
+/// </summary>
 internal sealed class HandshakePipeFactory : IHandshakePipeFactory
 {
-    public IHandshakePipes Create(string directory, int pid, int uniqueId) => new HandshakePipes(directory, pid, uniqueId);
+    private HandshakePipes? _last;
+
+    public IHandshakePipes Create(string directory, int pid, int uniqueId)
+    {
+        if (_last is { IsClosed: true } closed)
+        {
+            closed.Rename(directory, pid, uniqueId);
+            return closed;
+        }
+        return _last = new HandshakePipes(directory, pid, uniqueId);
+    }
 }
 
 /// <summary>
@@ -38,13 +52,15 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
     private const int ReadFifoFlags = Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOFOLLOW;
     private const int WriteFifoFlags = Libc.O_WRONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOFOLLOW;
 
-    /// <summary>How often the rendezvous retries opening the write FIFO (the local coordinator polls at the same rate).</summary>
-    // The rendezvous is polled (a blocking open could not be bounded): for a short while as fast as the
-    // scheduler allows, so a prompt local coordinator is met at once, then backing off to the 1 ms the
-    // local coordinator itself polls at.
-    private static readonly TimeSpan RendezvousSpin = TimeSpan.FromMicroseconds(500);
-    private const long FirstRendezvousPauseNanoseconds = 50_000;
-    private const long LastRendezvousPauseNanoseconds = 1_000_000;
+    // The rendezvous (docs/protocol.md#rendezvous-and-blocking) waits for no one: B is opened for reading first, by
+    // this process itself (the local coordinator's reader is not there yet), so the non-blocking write open
+    // succeeds at once, and so does the local coordinator's O_RDONLY open of B. That reader is dropped when the
+    // local coordinator's first value arrives on A (it writes only after opening both): from then on, the loss
+    // of its reader on B is how its death shows. The wait for the local coordinator is the first read's poll.
+    /// <summary>How long a read looks again for a value (yielding) before it sleeps in poll.</summary>
+    private static readonly TimeSpan SpinBeforeSleep = TimeSpan.FromMicroseconds(20);
+
+    private const int ProvisionalReaderFlags = Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_CLOEXEC | Libc.O_NOFOLLOW;
 
     private enum Lifecycle
     {
@@ -54,9 +70,11 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
     }
 
     private Lifecycle _lifecycle;
-    private bool _namesRemoved;
     private int _readFd = -1;
     private int _writeFd = -1;
+
+    // This process's own reader on B until the local coordinator has joined (see ProvisionalReaderFlags).
+    private int _provisionalReaderFd = -1;
 
     // What has been read but not yet taken: a value arriving in pieces stays here across a timed-out read,
     // and values that arrived together (the options block) are taken from here without another read.
@@ -65,43 +83,50 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
 
     public HandshakePipes(string directory, int pid, int uniqueId)
     {
-        ArgumentNullException.ThrowIfNull(directory);
-        _readPath = new NativePath(PathOf(directory, OpalCr.NamedProgRead, pid, uniqueId));
-        _writePath = new NativePath(PathOf(directory, OpalCr.NamedProgWrite, pid, uniqueId));
+        Rename(directory, pid, uniqueId);
     }
 
-    // Encoded once: the FIFOs' paths go to mkfifo, open (retried during the rendezvous), lstat and unlink.
-    private readonly NativePath _readPath;
-    private readonly NativePath _writePath;
+    // Encoded once per pair: the FIFOs' paths go to mkfifo, open, lstat and unlink.
+    private readonly NativePath _readPath = new(string.Empty);
+    private readonly NativePath _writePath = new(string.Empty);
+
+    /// <summary>This process's effective user, asked once per pair: the owner every FIFO used or removed must have.</summary>
+    private uint _owner;
+
+    internal bool IsClosed => _lifecycle == Lifecycle.Closed;
+
+    /// <summary>Points a fresh or closed pair at the names of another checkpoint (<c>app_define_pipe_names</c>).</summary>
+    /// <exception cref="InvalidOperationException">The pair is open.</exception>
+    internal void Rename(string directory, int pid, int uniqueId)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (_lifecycle == Lifecycle.Opened)
+        {
+            throw new InvalidOperationException($"the handshake pipes {ReadPath} / {WritePath} are open");
+        }
+        _readPath.AssignFifoName(directory, OpalCr.NamedProgRead, pid, uniqueId);
+        _writePath.AssignFifoName(directory, OpalCr.NamedProgWrite, pid, uniqueId);
+        _owner = Libc.GetEUid();
+        _buffered = 0;
+        _lifecycle = Lifecycle.Fresh;
+    }
 
     public string ReadPath => _readPath.Text;
 
     public string WritePath => _writePath.Text;
 
-    /// <summary><c>app_define_pipe_names</c>: "%s/%s.%d_%d" of (directory, base name, pid, id).</summary>
-    public static string PathOf(string directory, string baseName, int pid, int uniqueId) =>
-        string.Create(CultureInfo.InvariantCulture, $"{directory}/{baseName}.{pid}_{uniqueId}");
-
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The pair was opened or closed before: each checkpoint gets a new pair from the factory.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bound"/> is negative.</exception>
-    public ChannelResult Open(TimeSpan bound)
+    public ChannelResult Open()
     {
         if (_lifecycle != Lifecycle.Fresh)
         {
             throw new InvalidOperationException($"the handshake pipes {ReadPath} / {WritePath} were already {(_lifecycle == Lifecycle.Opened ? "opened" : "closed")}");
         }
-        var deadline = Deadline.After(bound);
-        var result = OpenBoth(deadline);
+        var result = OpenBoth();
         if (result.Ok)
         {
             _lifecycle = Lifecycle.Opened;
-            // Both ends are open on both sides now and the names have served their purpose (the local
-            // coordinator opens A, then B, and never looks them up again): removing them at once means a
-            // process killed later in the checkpoint — term, a migrating process, or a crash — leaves no FIFO behind.
-            RemoveIfFifo(_readPath);
-            RemoveIfFifo(_writePath);
-            _namesRemoved = true;
         }
         else
         {
@@ -111,7 +136,20 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         return result;
     }
 
-    private ChannelResult OpenBoth(Deadline deadline)
+    /// <inheritdoc />
+    public void RemoveNames()
+    {
+        if (_lifecycle == Lifecycle.Opened)
+        {
+            RemoveIfFifo(_readPath);
+            RemoveIfFifo(_writePath);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool PeerJoined => _lifecycle == Lifecycle.Opened && _provisionalReaderFd < 0;
+
+    private ChannelResult OpenBoth()
     {
         var made = MakeFifo(_readPath);
         if (!made.Ok)
@@ -128,47 +166,17 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         {
             return made;
         }
-
-        // The rendezvous (docs/protocol.md#rendezvous-and-blocking): a non-blocking O_WRONLY open fails with ENXIO
-        // until the local coordinator has opened the FIFO for reading.
-        var spinning = Deadline.After(RendezvousSpin);
-        var pauseNanoseconds = FirstRendezvousPauseNanoseconds;
-        while (true)
+        opened = OpenFifo(_writePath, ProvisionalReaderFlags, out _provisionalReaderFd);
+        if (!opened.Ok)
         {
-            var error = Libc.Open(_writePath, WriteFifoFlags, out var fd);
-            if (!error.IsError)
-            {
-                _writeFd = fd;
-                return VerifyFifo(_writePath, fd);
-            }
-            if (error.RawErrno != Libc.ENXIO)
-            {
-                return OpenFailure(_writePath, error);
-            }
-            if (deadline.Expired)
-            {
-                return ChannelResult.Fail(ChannelFailure.TimedOut,
-                    $"no local coordinator opened {WritePath} for reading within {Describe(deadline.Bound)}");
-            }
-            if (!spinning.Expired)
-            {
-                Libc.SchedYield();
-                continue;
-            }
-            Pause(pauseNanoseconds);
-            pauseNanoseconds = Math.Min(pauseNanoseconds * 2, LastRendezvousPauseNanoseconds);
+            return opened;
         }
-    }
-
-    private static void Pause(long nanoseconds)
-    {
-        var request = new Libc.TimeSpec { tv_sec = 0, tv_nsec = nanoseconds };
-        // An interrupted pause just ends early: the loop looks again.
-        Libc.NanoSleep(&request, null);
+        // A reader is there (ours), so this does not wait for the local coordinator.
+        return OpenFifo(_writePath, WriteFifoFlags, out _writeFd);
     }
 
     /// <summary>mkfifo judged by errno (the original treated every -1 as "already exists").</summary>
-    private static ChannelResult MakeFifo(NativePath path)
+    private ChannelResult MakeFifo(NativePath path)
     {
         // A path that vanishes between mkfifo's EEXIST and lstat is simply made again; give up after a few rounds.
         for (var attempt = 0; attempt < 3; attempt++)
@@ -212,7 +220,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             $"cannot create the FIFO {path}: it keeps appearing and disappearing", Libc.EEXIST);
     }
 
-    private static ChannelResult OpenFifo(NativePath path, int flags, out int fd)
+    private ChannelResult OpenFifo(NativePath path, int flags, out int fd)
     {
         var error = Libc.Open(path, flags, out fd);
         if (error.IsError)
@@ -226,7 +234,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
     /// What was opened must be one of our FIFOs: the path could have been replaced after mkfifo or lstat looked
     /// at it.
     /// </summary>
-    private static ChannelResult VerifyFifo(NativePath path, int fd)
+    private ChannelResult VerifyFifo(NativePath path, int fd)
     {
         var error = Libc.FStat(fd, out var status);
         if (error.IsError)
@@ -244,10 +252,10 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
     /// holds open could feed this process the options (term) or read its handle. Only a FIFO of this process's
     /// user that grants nothing beyond the original's 0660 is used — or removed.
     /// </summary>
-    private static ChannelResult RefuseForeignFifo(NativePath path, in Libc.Stat status)
+    private ChannelResult RefuseForeignFifo(NativePath path, in Libc.Stat status)
     {
         const uint PermissionBits = 0xfff; // 07777: permissions, setuid, setgid, sticky
-        var owner = Libc.GetEUid();
+        var owner = _owner;
         var mode = status.st_mode & PermissionBits;
         if (status.st_uid != owner)
         {
@@ -284,33 +292,48 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         // the pipe empty: poll looks at the descriptors one after the other, so it can see the peer's close of
         // the write FIFO and yet not the value it wrote to the read FIFO just before (the release, at the end).
         var readerGone = false;
+        var spinning = Deadline.After(bound < SpinBeforeSleep ? bound : SpinBeforeSleep);
         while (_buffered < sizeof(int))
         {
             // Whatever is already in the pipe comes first (a peer may write its values and then exit); the
             // values that arrive together — the options block and the handle — are taken in one read.
             int received;
             ErrorInfo error;
+            var room = _readAhead.Length - _buffered;
             fixed (byte* buffer = _readAhead)
             {
-                error = Libc.Read(_readFd, buffer + _buffered, _readAhead.Length - _buffered, out received);
+                error = Libc.Read(_readFd, buffer + _buffered, room, out received);
             }
             if (!error.IsError)
             {
-                if (received > 0)
+                if (received == 0)
                 {
-                    _buffered += received;
+                    // End of file cannot happen while this process holds a writer on the read FIFO; if it does, nobody can write any more.
+                    return PeerGoneWhileReading("end of file");
+                }
+                _buffered += received;
+                // The local coordinator has opened B for reading before it wrote anything: ours can go.
+                CloseDescriptor(ref _provisionalReaderFd, _writePath);
+                if (_buffered >= sizeof(int) || received == room)
+                {
                     continue;
                 }
-                // End of file cannot happen while this process holds a writer on the read FIFO; if it does, nobody can write any more.
-                return PeerGoneWhileReading("end of file");
+                // A short read emptied the pipe: wait for more without another read that would say EAGAIN.
             }
-            if (error.RawErrno != Libc.EAGAIN)
+            else if (error.RawErrno != Libc.EAGAIN)
             {
                 return ChannelResult.Fail(ChannelFailure.SystemError, $"cannot read from {ReadPath}: {error.Message}", error.RawErrno);
             }
             if (readerGone)
             {
                 return PeerGoneWhileReading($"{WritePath} has no reader");
+            }
+            if (!spinning.Expired)
+            {
+                // The local coordinator answers within microseconds when it is running: look again, letting it
+                // run, before sleeping in poll — a sleeping reader costs the writer a wake-up on every value.
+                Libc.SchedYield();
+                continue;
             }
 
             // Polled even when no time is left (timeout 0): a dead peer is PeerGone, not TimedOut.
@@ -336,8 +359,9 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             }
             if (deadline.Expired)
             {
-                return ChannelResult.Fail(ChannelFailure.TimedOut,
-                    $"no value arrived on {ReadPath} within {Describe(deadline.Bound)}{PartialNote()}");
+                return ChannelResult.Fail(ChannelFailure.TimedOut, _provisionalReaderFd >= 0
+                    ? $"no local coordinator joined the handshake on {ReadPath} within {Describe(deadline.Bound)}"
+                    : $"no value arrived on {ReadPath} within {Describe(deadline.Bound)}{PartialNote()}");
             }
         }
 
@@ -418,19 +442,17 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
             return;
         }
         _lifecycle = Lifecycle.Closed;
-        CloseDescriptor(ref _readFd, ReadPath);
-        CloseDescriptor(ref _writeFd, WritePath);
-        if (!_namesRemoved)
-        {
-            RemoveIfFifo(_readPath);
-            RemoveIfFifo(_writePath);
-        }
+        CloseDescriptor(ref _readFd, _readPath);
+        CloseDescriptor(ref _provisionalReaderFd, _writePath);
+        CloseDescriptor(ref _writeFd, _writePath);
+        RemoveIfFifo(_readPath);
+        RemoveIfFifo(_writePath);
         _buffered = 0;
     }
 
     public void Dispose() => CloseAndRemove();
 
-    private static void CloseDescriptor(ref int fd, string path)
+    private static void CloseDescriptor(ref int fd, NativePath path)
     {
         var toClose = Interlocked.Exchange(ref fd, -1);
         if (toClose < 0)
@@ -444,7 +466,7 @@ internal sealed unsafe class HandshakePipes : IHandshakePipes
         }
     }
 
-    private static void RemoveIfFifo(NativePath path)
+    private void RemoveIfFifo(NativePath path)
     {
         var examined = Libc.LStat(path, out var status);
         if (examined.RawErrno == Libc.ENOENT)

@@ -19,13 +19,21 @@ internal interface IHandshakePipes : IDisposable
 
     /// <summary>
     /// Creates both FIFOs (mode 0660; an existing path is reused only if it is a FIFO of this user granting
-    /// nothing beyond 0660), opens the read
-    /// FIFO, then waits up to <paramref name="bound"/> for the local coordinator to open the write FIFO
-    /// (the rendezvous of docs/protocol.md#rendezvous-and-blocking). After the rendezvous the names are removed at once
-    /// (the descriptors stay open on both sides), so a process killed later leaves no FIFO behind. On failure nothing
-    /// stays open and no FIFO this call created stays behind.
+    /// nothing beyond 0660) and opens this side's ends without waiting for the local coordinator: the wait for it
+    /// is the first <see cref="ReadInt32"/> (docs/protocol.md#rendezvous-and-blocking). On failure nothing stays
+    /// open and no FIFO this call created stays behind.
     /// </summary>
-    ChannelResult Open(TimeSpan bound);
+    ChannelResult Open();
+
+    /// <summary>Whether the local coordinator has joined: its first bytes arrived (it writes only after opening both FIFOs).</summary>
+    bool PeerJoined { get; }
+
+    /// <summary>
+    /// Removes both names of an open pair now, keeping the descriptors: for a process that is killed as soon as its
+    /// local coordinator has its final state (a migrating process), so that it leaves no FIFO behind. Otherwise the
+    /// names go in stage 3, with the pair (<see cref="CloseAndRemove"/>).
+    /// </summary>
+    void RemoveNames();
 
     /// <summary>Reads exactly one int, waiting at most <paramref name="bound"/>.</summary>
     ChannelResult ReadInt32(TimeSpan bound, out int value);

@@ -8,14 +8,18 @@ using NativeSnapc.Interop;
 namespace NativeSnapc.Channels.Node;
 
 /// <summary>
-/// Reaches the node's local coordinator, starting it when none answers (docs/runtime.md): a rank that finds none
-/// runs <c>native-snapc local</c>, which lets one starter of the node start it (the others wait their turn and find
-/// it answering), detaches it and exits once it listens; every rank connects within the bound. Without a command to
-/// start, only connecting is tried.
+/// Reaches the node's local coordinator, starting it when none answers (docs/runtime.md): of the ranks of a node that
+/// find none, the one that takes the launch lock runs <c>native-snapc local</c> (which detaches the coordinator and
+/// exits once it listens) while the others wait for it to answer; every rank connects within the bound. Without a
+/// command to start, only connecting is tried.
 /// </summary>
 internal static unsafe class LocalCoordinatorLauncher
 {
-    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(20);
+    /// <summary>Between looks at the socket while another rank starts the local coordinator.</summary>
+    private const long RetryPauseNanoseconds = 2_000_000;
+
+    /// <summary>Held by the rank that starts the local coordinator, so that one rank of a node starts it, not all.</summary>
+    public const string LaunchLockName = "launch.lock";
 
     /// <param name="command">The native-snapc executable, or null: connect only.</param>
     /// <param name="jobFile">The job file the local coordinator reads (address and secret of the global coordinator).</param>
@@ -23,11 +27,10 @@ internal static unsafe class LocalCoordinatorLauncher
     {
         var socket = Path.Combine(nodeDirectory, NodeDirectory.SocketName);
         var deadline = Deadline.After(bound);
-        ChannelResult last;
         var started = false;
         while (true)
         {
-            last = NodeConnection.Connect(socket, out connection);
+            var last = NodeConnection.Connect(socket, out connection);
             if (last.Ok || last.Failure != ChannelFailure.PeerGone)
             {
                 return last;
@@ -37,11 +40,18 @@ internal static unsafe class LocalCoordinatorLauncher
                 return ChannelResult.Fail(ChannelFailure.PeerGone,
                     $"no local coordinator answers on {socket} ({last.Detail}), and NATIVE_SNAPC_COMMAND is not set to start one");
             }
-            if (!started)
+            if (!started && TryTakeLaunchLock(nodeDirectory, out var lockFd))
             {
-                // `native-snapc local` serialises concurrent starters itself and exits 0 at once when one answers.
+                // Looked at again under the lock: the rank that held it before may have just started one.
+                last = NodeConnection.Connect(socket, out connection);
+                if (last.Ok || last.Failure != ChannelFailure.PeerGone)
+                {
+                    ReleaseLaunchLock(lockFd);
+                    return last;
+                }
                 started = true;
                 var spawned = SpawnAndWait(nodeDirectory, command, jobFile, deadline);
+                ReleaseLaunchLock(lockFd);
                 if (!spawned.Ok)
                 {
                     return spawned;
@@ -53,8 +63,36 @@ internal static unsafe class LocalCoordinatorLauncher
                 return ChannelResult.Fail(ChannelFailure.TimedOut,
                     $"no local coordinator answered on {socket} within {bound.TotalSeconds:0.###} s (its log: {Path.Combine(nodeDirectory, NodeDirectory.LogName)})");
             }
-            var pause = new Libc.TimeSpec { tv_sec = 0, tv_nsec = (long)(RetryPause.TotalMilliseconds * 1_000_000) };
+            var pause = new Libc.TimeSpec { tv_sec = 0, tv_nsec = RetryPauseNanoseconds };
             Libc.NanoSleep(&pause, null);
+        }
+    }
+
+    /// <summary>The launch lock without waiting; false while another rank holds it (or it cannot be had at all).</summary>
+    private static bool TryTakeLaunchLock(string nodeDirectory, out int lockFd)
+    {
+        var path = new NativePath(Path.Combine(nodeDirectory, LaunchLockName));
+        var opened = Libc.OpenCreate(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC | Libc.O_NOFOLLOW, 0x180, out lockFd);
+        if (opened.IsError)
+        {
+            // No lock to be had (a read-only node directory?): starting without one is still right.
+            lockFd = -1;
+            return true;
+        }
+        if (Libc.Flock(lockFd, Libc.LOCK_EX | Libc.LOCK_NB).IsError)
+        {
+            Libc.Close(lockFd);
+            lockFd = -1;
+            return false;
+        }
+        return true;
+    }
+
+    private static void ReleaseLaunchLock(int lockFd)
+    {
+        if (lockFd >= 0)
+        {
+            Libc.Close(lockFd);
         }
     }
 

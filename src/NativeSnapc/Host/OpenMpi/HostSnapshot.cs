@@ -18,12 +18,25 @@ internal sealed unsafe class HostSnapshot : IHostSnapshot
         _snapshot = snapshot;
     }
 
+    /// <summary>Wraps another host object, once the previous one was released (Dispose).</summary>
+    internal void Attach(OpalCrsBaseSnapshot* snapshot)
+    {
+        if (_snapshot is not null)
+        {
+            throw new InvalidOperationException("the snapshot wrapper still holds a live host snapshot");
+        }
+        _snapshot = snapshot;
+    }
+
+    // The component name is the same every checkpoint ("self"): read without allocating while it does not change.
+    private string? _componentNameText;
+
     /// <summary>The host object, for <c>opal_cr_inc_core_ckpt</c>; NULL once disposed.</summary>
     public OpalCrsBaseSnapshot* Pointer => _snapshot;
 
     public string? ComponentName
     {
-        get => HostString.Read(Live->component_name);
+        get => HostString.ReadReusing(Live->component_name, ref _componentNameText);
         set => Replace(ref Live->component_name, value);
     }
 

@@ -39,6 +39,42 @@ internal static unsafe class HostString
     public static string? Read(byte* value) => value is null ? null : Marshal.PtrToStringUTF8((nint)value);
 
     /// <summary>
+    /// The C string at <paramref name="value"/>, reusing <paramref name="last"/> when the bytes are the same (a
+    /// host string read on every checkpoint allocates nothing while it does not change); null for NULL.
+    /// </summary>
+    public static string? ReadReusing(byte* value, ref string? last)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        var bytes = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(value);
+        if (last is null || !Utf8Equals(bytes, last))
+        {
+            last = Encoding.UTF8.GetString(bytes);
+        }
+        return last;
+    }
+
+    private static bool Utf8Equals(ReadOnlySpan<byte> bytes, string text)
+    {
+        // Most paths are ASCII: compare without encoding; anything else is decoded and compared.
+        if (bytes.Length == text.Length)
+        {
+            var same = true;
+            for (var i = 0; i < bytes.Length && same; i++)
+            {
+                same = bytes[i] < 0x80 && bytes[i] == text[i];
+            }
+            if (same)
+            {
+                return true;
+            }
+        }
+        return Encoding.UTF8.GetByteCount(text) == bytes.Length && Encoding.UTF8.GetString(bytes) == text;
+    }
+
+    /// <summary>
     /// A string stored in a fixed-size char array: up to the first NUL within <paramref name="capacity"/>
     /// bytes, or all of them when the array is not terminated.
     /// </summary>

@@ -25,7 +25,10 @@ internal sealed unsafe partial class OpenMpiHost
 
     public OrteProcessName MyName => _processInfo->my_name;
 
-    public string? JobSessionDirectory => HostString.Read(_processInfo->job_session_dir);
+    // Read in every checkpoint (ft_event CHECKPOINT stores it as LOCAL_MKDIR): no allocation while it does not change.
+    public string? JobSessionDirectory => HostString.ReadReusing(_processInfo->job_session_dir, ref _jobSessionDirectoryText);
+
+    private string? _jobSessionDirectoryText;
 
     public int GetPid() => Libc.GetPid();
 
@@ -37,7 +40,9 @@ internal sealed unsafe partial class OpenMpiHost
     /// <c>opal_cr_pipe_dir</c>; while it is still NULL (opal_cr_init has not run) the value opal_cr_register
     /// would give it, <c>opal_tmp_directory()</c>: $TMPDIR, $TEMP, $TMP, else /tmp.
     /// </summary>
-    public string PipeDirectory => HostString.Read(*_pipeDirectory) ?? TemporaryDirectory();
+    public string PipeDirectory => HostString.ReadReusing(*_pipeDirectory, ref _pipeDirectoryText) ?? TemporaryDirectory();
+
+    private string? _pipeDirectoryText;
 
     public nint CheckpointRequestCell => (nint)_checkpointRequest;
 
@@ -211,15 +216,30 @@ internal sealed unsafe partial class OpenMpiHost
 
     // ---- CRS objects ------------------------------------------------------------------------------
 
-    public IHostSnapshot CreateSnapshot()
+    public IHostSnapshot CreateSnapshot(uint ssHandle)
     {
         var snapshot = (OpalCrsBaseSnapshot*)_objects.New(_snapshotClass);
         if (snapshot == null)
         {
             throw new OutOfMemoryException("OBJ_NEW(opal_crs_base_snapshot_t) failed: malloc returned NULL");
         }
-        return new HostSnapshot(snapshot);
+        // get_attr hands over malloc'ed strings, which the snapshot's destructor frees (or leaves NULL alone).
+        var getAttr = _sstore->get_attr;
+        if (getAttr != null)
+        {
+            getAttr(ssHandle, SstoreKey.LocalSnapLoc, &snapshot->snapshot_directory);
+            getAttr(ssHandle, SstoreKey.LocalSnapMeta, &snapshot->metadata_filename);
+        }
+        // One attempt's snapshot at a time: the wrapper of a released one is used again.
+        if (_lastSnapshot is { Pointer: null } released)
+        {
+            released.Attach(snapshot);
+            return released;
+        }
+        return _lastSnapshot = new HostSnapshot(snapshot);
     }
+
+    private HostSnapshot? _lastSnapshot;
 
     // C bool globals are one byte; any non-zero byte is true.
     private static bool ReadBool(byte* cell) => Volatile.Read(ref *cell) != 0;

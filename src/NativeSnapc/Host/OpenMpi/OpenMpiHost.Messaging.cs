@@ -18,12 +18,17 @@ internal sealed unsafe partial class OpenMpiHost
 
     /// <summary>
     /// The <c>type</c> a freshly constructed <c>opal_buffer_t</c> gets: the host's <c>dss_buffer_type</c>
-    /// default, which is what the receiving side will assume (the type is not sent).
+    /// default, which is what the receiving side will assume (the type is not sent). It is fixed when OPAL's dss
+    /// opens (a file-static in dss_open_close.c), so it is learned once, from one constructed buffer.
     /// </summary>
     public DssBufferType BufferType
     {
         get
         {
+            if (_bufferType is { } known)
+            {
+                return known;
+            }
             var buffer = (OpalBuffer*)_objects.New(_bufferClass);
             if (buffer == null)
             {
@@ -32,9 +37,12 @@ internal sealed unsafe partial class OpenMpiHost
             }
             var type = buffer->type;
             OpalObjects.Release(&buffer->parent);
+            _bufferType = type;
             return type;
         }
     }
+
+    private DssBufferType? _bufferType;
 
     public int Fence()
     {
@@ -47,9 +55,8 @@ internal sealed unsafe partial class OpenMpiHost
     /// new host buffer holding a malloc'ed copy of <paramref name="payload"/>. On success the RML owns the
     /// buffer (orte_rml_send_callback releases it); on failure it is released here.
     /// </summary>
-    public int Send(RmlPeer peer, uint tag, byte[] payload)
+    public int Send(RmlPeer peer, uint tag, ReadOnlySpan<byte> payload)
     {
-        ArgumentNullException.ThrowIfNull(payload);
         var sendBufferNb = _rml->send_buffer_nb;
         if (sendBufferNb == null)
         {
