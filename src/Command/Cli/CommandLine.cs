@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Linq;
 using NativeSnapc.Command.Interop;
-using NativeSnapc.Command.Local;
 using SubCommand = System.CommandLine.Command;
 
 namespace NativeSnapc.Command.Cli;
@@ -46,7 +45,7 @@ internal static class CommandLine
             }
             if (result.GetValue(seq) is < 0)
             {
-                Console.Error.WriteLine("native-snapc restart: --seq needs a sequence number (0 or more)");
+                StandardStreams.Error.WriteLine("native-snapc restart: --seq needs a sequence number (0 or more)");
                 return ExitCodes.Usage;
             }
             return RestartCommand.Execute(new RestartOptions(result.GetValue(snapshot)!, result.GetValue(seq), every, result.GetValue(keep), result.GetValue(bind)!, signal,
@@ -66,32 +65,24 @@ internal static class CommandLine
         var list = new SubCommand("list", "the global snapshots in a directory: sequences, finished or not, ranks, sizes, times") { json, directory };
         list.SetAction(result => ListCommand.Execute(result.GetValue(directory), result.GetValue(json)));
 
-        var jobFile = new Option<string>("--job-file") { Description = "the job file written by `native-snapc run`", Required = true };
-        var nodeDir = new Option<string>("--node-dir") { Description = "the node directory: <runtime dir>/<hostname>", Required = true };
-        var foreground = new Option<bool>("--foreground") { Description = "be the coordinator instead of starting it detached" };
-        var local = new SubCommand("local", "(internal) start this node's local coordinator; started by the ranks") { jobFile, nodeDir, foreground };
-        local.Hidden = true;
-        local.SetAction(result => LocalServer.Execute(result.GetValue(jobFile)!, result.GetValue(nodeDir)!, result.GetValue(foreground)));
-
         root.Subcommands.Add(run);
         root.Subcommands.Add(restart);
         root.Subcommands.Add(checkpoint);
         root.Subcommands.Add(status);
         root.Subcommands.Add(list);
-        root.Subcommands.Add(local);
-        // restart-rank (internal) is dispatched in Program before System.CommandLine: see RestartRankCommand.Run.
+        // local and restart-rank (internal) are dispatched in Program before System.CommandLine.
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
             {
-                Console.Error.WriteLine($"native-snapc: {error.Message}");
+                StandardStreams.Error.WriteLine($"native-snapc: {error.Message}");
             }
-            Console.Error.WriteLine("see native-snapc --help");
+            StandardStreams.Error.WriteLine("see native-snapc --help");
             return ExitCodes.Usage;
         }
-        return parsed.Invoke();
+        return parsed.Invoke(new InvocationConfiguration { Output = StandardStreams.Out, Error = StandardStreams.Error });
     }
 
     /// <summary>--interval, --keep and --checkpoint-on of run and restart, checked; false (with a message) on bad input.</summary>
@@ -104,21 +95,21 @@ internal static class CommandLine
         {
             if (ParseDuration(text) is not { } parsed)
             {
-                Console.Error.WriteLine($"native-snapc {verb}: --interval {text}: not a duration (e.g. 30s, 10m, 1h)");
+                StandardStreams.Error.WriteLine($"native-snapc {verb}: --interval {text}: not a duration (e.g. 30s, 10m, 1h)");
                 return false;
             }
             every = parsed;
         }
         if (result.GetValue(keep) is < 1)
         {
-            Console.Error.WriteLine($"native-snapc {verb}: --keep needs at least 1");
+            StandardStreams.Error.WriteLine($"native-snapc {verb}: --keep needs at least 1");
             return false;
         }
         if (result.GetValue(checkpointOn) is { } name)
         {
             if (ParseSignal(name) is not { } number)
             {
-                Console.Error.WriteLine($"native-snapc {verb}: --checkpoint-on {name}: not a signal a job can be checkpointed on (HUP, INT, QUIT, USR1, USR2, ALRM, TERM, XCPU)");
+                StandardStreams.Error.WriteLine($"native-snapc {verb}: --checkpoint-on {name}: not a signal a job can be checkpointed on (HUP, INT, QUIT, USR1, USR2, ALRM, TERM, XCPU)");
                 return false;
             }
             signal = number;

@@ -34,7 +34,7 @@ internal static class Installation
         {
             return candidate;
         }
-        Console.Error.WriteLine($"native-snapc: warning: no activation library at {candidate}; ranks checkpoint only if the program links it (set {ActivationVariable})");
+        StandardStreams.Error.WriteLine($"native-snapc: warning: no activation library at {candidate}; ranks checkpoint only if the program links it (set {ActivationVariable})");
         return null;
     }
 

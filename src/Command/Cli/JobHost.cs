@@ -38,12 +38,12 @@ internal static class JobHost
         var runtimeDirectory = Jobs.RuntimeDirectory(jobId);
         if (Jobs.SocketPathProblem(runtimeDirectory) is { } tooLong)
         {
-            Console.Error.WriteLine($"native-snapc {spec.Verb}: {tooLong}");
+            StandardStreams.Error.WriteLine($"native-snapc {spec.Verb}: {tooLong}");
             return ExitCodes.RunSetupFailed;
         }
         if (PrepareRuntimeDirectory(runtimeDirectory) is { } dirError)
         {
-            Console.Error.WriteLine($"native-snapc {spec.Verb}: {dirError}");
+            StandardStreams.Error.WriteLine($"native-snapc {spec.Verb}: {dirError}");
             return ExitCodes.RunSetupFailed;
         }
         SnapshotStore store;
@@ -54,7 +54,7 @@ internal static class JobHost
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"native-snapc {spec.Verb}: cannot use the snapshot directory {spec.SnapshotBase}: {e.Message}");
+            StandardStreams.Error.WriteLine($"native-snapc {spec.Verb}: cannot use the snapshot directory {spec.SnapshotBase}: {e.Message}");
             return ExitCodes.RunSetupFailed;
         }
 
@@ -75,7 +75,7 @@ internal static class JobHost
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException)
         {
-            Console.Error.WriteLine($"native-snapc {spec.Verb}: cannot listen on {spec.Bind}: {e.Message}");
+            StandardStreams.Error.WriteLine($"native-snapc {spec.Verb}: cannot listen on {spec.Bind}: {e.Message}");
             return ExitCodes.RunSetupFailed;
         }
         if (spec.Keep is { } keep)
@@ -97,13 +97,13 @@ internal static class JobHost
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or ArgumentException)
         {
-            Console.Error.WriteLine($"native-snapc {spec.Verb}: cannot set up {runtimeDirectory}: {e.Message}");
+            StandardStreams.Error.WriteLine($"native-snapc {spec.Verb}: cannot set up {runtimeDirectory}: {e.Message}");
             server.Dispose();
             return ExitCodes.RunSetupFailed;
         }
         server.Start();
         control.Start();
-        Console.Error.WriteLine($"native-snapc: job {jobId}, snapshots in {store.GlobalDirectory}");
+        StandardStreams.Error.WriteLine($"native-snapc: job {jobId}, snapshots in {store.GlobalDirectory}");
 
         var arguments = new List<string>();
         if (Installation.ActivationLibrary() is { } library)
@@ -165,7 +165,7 @@ internal static class JobHost
         }
         catch (Win32Exception e)
         {
-            Console.Error.WriteLine($"native-snapc {spec.Verb}: cannot start {start.FileName}: {e.Message}");
+            StandardStreams.Error.WriteLine($"native-snapc {spec.Verb}: cannot start {start.FileName}: {e.Message}");
             Shutdown(server, control, runtimeDirectory);
             return ExitCodes.MpirunNotStarted;
         }
@@ -193,13 +193,13 @@ internal static class JobHost
         {
             if (signalOutcome is { Succeeded: true } done)
             {
-                Console.Error.WriteLine($"native-snapc: job {jobId} checkpointed (seq {done.Seq} of {done.GlobalDirectory}) and stopped on signal {spec.CheckpointOn}");
+                StandardStreams.Error.WriteLine($"native-snapc: job {jobId} checkpointed (seq {done.Seq} of {done.GlobalDirectory}) and stopped on signal {spec.CheckpointOn}");
                 return ExitCodes.CheckpointedAndStopped;
             }
-            Console.Error.WriteLine($"native-snapc: job {jobId} stopped on signal {spec.CheckpointOn}; its checkpoint failed ({signalOutcome?.Error ?? "not taken"})");
+            StandardStreams.Error.WriteLine($"native-snapc: job {jobId} stopped on signal {spec.CheckpointOn}; its checkpoint failed ({signalOutcome?.Error ?? "not taken"})");
             return ExitCodes.StoppedWithoutCheckpoint;
         }
-        Console.Error.WriteLine($"native-snapc: job {jobId} ended after its term checkpoint");
+        StandardStreams.Error.WriteLine($"native-snapc: job {jobId} ended after its term checkpoint");
         return ExitCodes.Ok;
 
         void Forward(PosixSignalContext context)

@@ -30,17 +30,17 @@ internal static class RestartCommand
         Log.Role = "restart";
         if (!IPAddress.TryParse(options.Bind, out var bind))
         {
-            Console.Error.WriteLine($"native-snapc restart: --bind {options.Bind} is not an IP address");
+            StandardStreams.Error.WriteLine($"native-snapc restart: --bind {options.Bind} is not an IP address");
             return ExitCodes.Usage;
         }
         var directory = GlobalSnapshot.Resolve(options.Snapshot, Environment.GetEnvironmentVariable("HOME") ?? Directory.GetCurrentDirectory());
         var plan = GlobalSnapshot.Plan(directory, options.Seq, out var error);
         if (plan is null)
         {
-            Console.Error.WriteLine($"native-snapc restart: {error}");
+            StandardStreams.Error.WriteLine($"native-snapc restart: {error}");
             return ExitCodes.NotRestartable;
         }
-        Console.Error.WriteLine($"native-snapc restart: restarting {plan.GlobalDirectory} from seq {plan.Seq} ({plan.Ranks} ranks)");
+        StandardStreams.Error.WriteLine($"native-snapc restart: restarting {plan.GlobalDirectory} from seq {plan.Seq} ({plan.Ranks} ranks)");
         return Launch("restart", plan, options.MpirunArguments, new JobOptions(options.Interval, options.Keep, bind, options.CheckpointOn));
     }
 
@@ -49,29 +49,29 @@ internal static class RestartCommand
     {
         if (!MpirunArguments.TryProcessCount(mpirunOptions, out var count, out var countError))
         {
-            Console.Error.WriteLine($"native-snapc {verb}: {countError}");
+            StandardStreams.Error.WriteLine($"native-snapc {verb}: {countError}");
             return ExitCodes.Usage;
         }
         if (count is { } asked && asked != plan.Ranks)
         {
-            Console.Error.WriteLine($"native-snapc {verb}: seq {plan.Seq} of {plan.GlobalDirectory} holds {plan.Ranks} ranks, but mpirun is asked for {asked}: a job restarts with as many ranks as it was checkpointed with");
+            StandardStreams.Error.WriteLine($"native-snapc {verb}: seq {plan.Seq} of {plan.GlobalDirectory} holds {plan.Ranks} ranks, but mpirun is asked for {asked}: a job restarts with as many ranks as it was checkpointed with");
             return ExitCodes.Usage;
         }
         if (verb == "restart" && Interop.Libc.RealPath(plan.Program) is { } program && MpirunArguments.FindProgram(mpirunOptions, program) is var at and >= 0)
         {
-            Console.Error.WriteLine($"native-snapc restart: \"{mpirunOptions[at]}\" is the snapshot's program: restart takes mpirun's options only, the program and its arguments come from the snapshot");
+            StandardStreams.Error.WriteLine($"native-snapc restart: \"{mpirunOptions[at]}\" is the snapshot's program: restart takes mpirun's options only, the program and its arguments come from the snapshot");
             return ExitCodes.Usage;
         }
         if (RunningJobWriting(plan.GlobalDirectory) is { } running)
         {
-            Console.Error.WriteLine($"native-snapc {verb}: job {running} is running and checkpoints into {plan.GlobalDirectory}: end it first (native-snapc checkpoint --term {running})");
+            StandardStreams.Error.WriteLine($"native-snapc {verb}: job {running} is running and checkpoints into {plan.GlobalDirectory}: end it first (native-snapc checkpoint --term {running})");
             return ExitCodes.NotRestartable;
         }
         var components = Installation.ComponentDirectory();
         var componentFile = Path.Combine(components, $"mca_crs_{plan.Component}.so");
         if (!File.Exists(componentFile))
         {
-            Console.Error.WriteLine($"native-snapc {verb}: the snapshot was taken with checkpointer \"{plan.Component}\", but {componentFile} does not exist (set {Installation.ComponentDirectoryVariable} to the directory of native-snapc's MCA components)");
+            StandardStreams.Error.WriteLine($"native-snapc {verb}: the snapshot was taken with checkpointer \"{plan.Component}\", but {componentFile} does not exist (set {Installation.ComponentDirectoryVariable} to the directory of native-snapc's MCA components)");
             return ExitCodes.NotRestartable;
         }
         var arguments = new List<string>();

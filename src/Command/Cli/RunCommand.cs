@@ -24,12 +24,12 @@ internal static class RunCommand
         Log.Role = "run";
         if (options.MpirunArguments.Count == 0)
         {
-            Console.Error.WriteLine("native-snapc run: nothing to run; give mpirun's arguments after --, e.g. native-snapc run -- -np 4 ./app");
+            StandardStreams.Error.WriteLine("native-snapc run: nothing to run; give mpirun's arguments after --, e.g. native-snapc run -- -np 4 ./app");
             return ExitCodes.Usage;
         }
         if (!IPAddress.TryParse(options.Bind, out var bind))
         {
-            Console.Error.WriteLine($"native-snapc run: --bind {options.Bind} is not an IP address");
+            StandardStreams.Error.WriteLine($"native-snapc run: --bind {options.Bind} is not an IP address");
             return ExitCodes.Usage;
         }
         var snapshotBase = Path.GetFullPath(options.Snapshots ?? Environment.GetEnvironmentVariable("HOME") ?? Directory.GetCurrentDirectory());
@@ -38,11 +38,11 @@ internal static class RunCommand
             var found = FindResumable(snapshotBase, options.MpirunArguments, out var programIndex);
             if (found is not null)
             {
-                Console.Error.WriteLine($"native-snapc run --resume: resuming {found.GlobalDirectory} from seq {found.Seq} ({found.Ranks} ranks)");
+                StandardStreams.Error.WriteLine($"native-snapc run --resume: resuming {found.GlobalDirectory} from seq {found.Seq} ({found.Ranks} ranks)");
                 var mpirunOptions = options.MpirunArguments.Take(programIndex).ToList();
                 return RestartCommand.Launch("run", found, mpirunOptions, new JobOptions(options.Interval, options.Keep, bind, options.CheckpointOn));
             }
-            Console.Error.WriteLine($"native-snapc run --resume: no restartable snapshot of this program in {snapshotBase}; starting it afresh");
+            StandardStreams.Error.WriteLine($"native-snapc run --resume: no restartable snapshot of this program in {snapshotBase}; starting it afresh");
         }
         return JobHost.Run(new JobSpec("run", snapshotBase, null, options.Interval, options.Keep, bind, options.CheckpointOn, options.MpirunArguments, RanksRestart: false));
     }
@@ -63,7 +63,7 @@ internal static class RunCommand
             var plan = GlobalSnapshot.Plan(directory, null, out var error);
             if (plan is null)
             {
-                Console.Error.WriteLine($"native-snapc run --resume: passing over {directory}: {error}");
+                StandardStreams.Error.WriteLine($"native-snapc run --resume: passing over {directory}: {error}");
                 continue;
             }
             var program = Interop.Libc.RealPath(plan.Program);

@@ -47,6 +47,44 @@ internal sealed class LocalServer : ILocalPorts
     public DateTime Now => DateTime.UtcNow;
 
     /// <summary>
+    /// `native-snapc local --job-file F --node-dir D [--foreground]`, parsed here rather than by System.CommandLine:
+    /// a rank starts it with the program's standard output, so System.Console must stay untouched.
+    /// </summary>
+    public static int Run(IReadOnlyList<string> arguments)
+    {
+        string? jobFile = null, nodeDirectory = null;
+        var foreground = false;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var value = i + 1 < arguments.Count ? arguments[i + 1] : null;
+            switch (arguments[i])
+            {
+                case "--job-file" when value is not null:
+                    jobFile = value;
+                    i++;
+                    break;
+                case "--node-dir" when value is not null:
+                    nodeDirectory = value;
+                    i++;
+                    break;
+                case "--foreground":
+                    foreground = true;
+                    break;
+                default:
+                    jobFile = nodeDirectory = null;
+                    i = arguments.Count;
+                    break;
+            }
+        }
+        if (jobFile is null || nodeDirectory is null)
+        {
+            Log.WriteStandardError("usage: native-snapc local --job-file FILE --node-dir DIR [--foreground] (internal: started by the ranks)");
+            return 2;
+        }
+        return Execute(jobFile, nodeDirectory, foreground);
+    }
+
+    /// <summary>
     /// The starter: makes sure one coordinator serves the node and returns once it listens (exit 0), or fails
     /// with a message and a non-zero code. With <paramref name="foreground"/> it is that coordinator.
     /// </summary>

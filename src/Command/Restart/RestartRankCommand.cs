@@ -33,7 +33,6 @@ internal static class RestartRankCommand
     /// </summary>
     public static int Run(IReadOnlyList<string> arguments, string defaultComponentDirectory)
     {
-        Log.Sink = WriteError;
         int? seq = null, rank = null;
         string? components = null, global = null;
         for (var i = 0; i < arguments.Count; i++)
@@ -149,12 +148,5 @@ internal static class RestartRankCommand
     }
 
     /// <summary>One line to descriptor 2 with write(2): System.Console is never used here (see <see cref="Run"/>).</summary>
-    private static unsafe void WriteError(string line)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
-        fixed (byte* data = bytes)
-        {
-            Libc.Write(2, data, bytes.Length, out _);
-        }
-    }
+    private static void WriteError(string line) => Log.WriteStandardError(line);
 }

@@ -298,6 +298,30 @@ internal sealed class ProductPathTests
         Assert.That((unfinished.ExitCode, unfinished.StandardError.Contains("no finished sequence")), Is.EqualTo((7, true)), unfinished.Describe());
     }
 
+    [Test]
+    public void On_a_terminal_nothing_of_the_command_reaches_the_programs_standard_output()
+    {
+        // .NET's System.Console writes terminal control sequences to standard output on a terminal; `run`'s standard
+        // output is the program's, and mpirun gives ranks (and a `local` one of them starts) a pty.
+        var place = new ProductPlace("pty");
+        var environment = place.Environment;
+        environment["TERM"] = "xterm";
+        var run = string.Join(" ", new[] { CommandJob.Executable, "run", "--snapshots", place.Snapshots, "--", "--oversubscribe", "-np", "2" }
+            .Concat(ProductPlace.CrApp(3, pauseUs: 0, mode: "plain")));
+        var cases = new[]
+        {
+            (Command: run + " 2>/dev/null", Expected: ProductPlace.Result(2, 3)),
+            (Command: $"{CommandJob.Executable} list {place.Snapshots}", Expected: "no global snapshots under"),
+            (Command: $"{CommandJob.Executable} local --foreground 2>&1", Expected: "usage: native-snapc local"),
+        };
+        foreach (var (command, expected) in cases)
+        {
+            var result = ProcessRunner.Run("script", ["-qec", command, "/dev/null"], TimeSpan.FromSeconds(120), environment: environment);
+            Assert.That(result.StandardOutput.Contains('\u001b'), Is.False, $"{command}:\n{result.Describe()}");
+            Assert.That(result.StandardOutput, Does.Contain(expected), result.Describe());
+        }
+    }
+
     /// <summary>The ignored-signal mask of a process (SigIgn in /proc/PID/status).</summary>
     private static string IgnoredSignals(int pid) =>
         File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim();
