@@ -289,6 +289,15 @@ internal sealed class ProductPathTests
         Assert.That(missing.ExitCode, Is.EqualTo(7), missing.Describe());
         Assert.That(missing.StandardError, Does.Contain("mca_crs_self.so does not exist"));
 
+        // restart-rank on its own (what mpirun starts per rank): its refusals are one line and exit 3, so mpirun ends the job
+        var noRank = place.Command("restart-rank", "--rank", "7", "--seq", "0", global);
+        Assert.That((noRank.ExitCode, noRank.StandardOutput), Is.EqualTo((3, "")), noRank.Describe());
+        Assert.That(noRank.StandardError, Does.Contain("native-snapc restart: rank 7: seq 0 of").And.Contain("there is no rank 7"));
+        var outsideMpirun = place.Command("restart-rank", global);
+        Assert.That(outsideMpirun.ExitCode, Is.EqualTo(3), outsideMpirun.Describe());
+        Assert.That(outsideMpirun.StandardError, Does.Contain("OMPI_COMM_WORLD_RANK is not set"));
+        Assert.That(place.Command("restart-rank", "--seq").ExitCode, Is.EqualTo(2));
+
         var none = place.Command("restart", Path.Combine(place.Scratch, "nothing-here"));
         Assert.That(none.ExitCode, Is.EqualTo(7), none.Describe());
         var empty = Path.Combine(place.Scratch, "empty.ckpt");
