@@ -16,11 +16,11 @@ internal static class ControlClient
         var resolved = Jobs.Resolve(job, out var error);
         if (resolved is null)
         {
-            Console.Error.WriteLine($"native-snapc checkpoint: {error}");
+            StandardStreams.Error.WriteLine($"native-snapc checkpoint: {error}");
             return ExitCodes.NoJob;
         }
         var started = Stopwatch.GetTimestamp();
-        var showProgress = !Console.IsErrorRedirected;
+        var showProgress = Interop.Libc.IsATty(2);
         string? result = null;
         var status = Talk(resolved.Value, term ? "checkpoint term" : "checkpoint", line =>
         {
@@ -29,7 +29,7 @@ internal static class ControlClient
                 if (showProgress && Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(1)
                     && int.TryParse(line.AsSpan(9), out var state))
                 {
-                    Console.Error.WriteLine($"native-snapc checkpoint: job {resolved}: {StateNames.Of(state)} ({Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s)");
+                    StandardStreams.Error.WriteLine($"native-snapc checkpoint: job {resolved}: {StateNames.Of(state)} ({Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s)");
                 }
                 return true;
             }
@@ -42,7 +42,7 @@ internal static class ControlClient
         }
         if (result is null)
         {
-            Console.Error.WriteLine($"native-snapc checkpoint: job {resolved} closed the control connection without a result");
+            StandardStreams.Error.WriteLine($"native-snapc checkpoint: job {resolved} closed the control connection without a result");
             return ExitCodes.JobUnreachable;
         }
         using var document = JsonDocument.Parse(result);
@@ -50,16 +50,16 @@ internal static class ControlClient
         var ok = root.TryGetProperty("result", out var r) && r.GetString() == "ok";
         if (json)
         {
-            Console.Out.WriteLine(result);
+            StandardStreams.Out.WriteLine(result);
         }
         else if (ok)
         {
-            Console.Out.WriteLine($"{root.GetProperty("snapshot_dir").GetString()} {root.GetProperty("seq").GetInt32()}");
+            StandardStreams.Out.WriteLine($"{root.GetProperty("snapshot_dir").GetString()} {root.GetProperty("seq").GetInt32()}");
         }
         if (!ok)
         {
             var message = root.TryGetProperty("error", out var e) ? e.GetString() : "unknown error";
-            Console.Error.WriteLine($"native-snapc checkpoint: job {resolved}: the checkpoint failed: {message}");
+            StandardStreams.Error.WriteLine($"native-snapc checkpoint: job {resolved}: the checkpoint failed: {message}");
             return ExitCodes.CheckpointFailed;
         }
         return ExitCodes.Ok;
@@ -70,7 +70,7 @@ internal static class ControlClient
         var resolved = Jobs.Resolve(job, out var error);
         if (resolved is null)
         {
-            Console.Error.WriteLine($"native-snapc status: {error}");
+            StandardStreams.Error.WriteLine($"native-snapc status: {error}");
             return ExitCodes.NoJob;
         }
         string? answer = null;
@@ -85,18 +85,18 @@ internal static class ControlClient
         }
         if (json)
         {
-            Console.Out.WriteLine(answer);
+            StandardStreams.Out.WriteLine(answer);
             return ExitCodes.Ok;
         }
         using var document = JsonDocument.Parse(answer);
         var root = document.RootElement;
         string Number(string name) => root.GetProperty(name).ValueKind == JsonValueKind.Null ? "none" : root.GetProperty(name).GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Console.Out.WriteLine($"job:               {root.GetProperty("job").GetInt32()}");
-        Console.Out.WriteLine($"state:             {root.GetProperty("state").GetString()}");
-        Console.Out.WriteLine($"ranks:             {root.GetProperty("ranks_connected").GetInt32()} of {root.GetProperty("ranks").GetInt32()} connected, on {root.GetProperty("nodes").GetInt32()} nodes");
-        Console.Out.WriteLine($"checkpointable:    {(root.GetProperty("checkpointable").GetBoolean() ? "yes" : "no")}");
-        Console.Out.WriteLine($"last finished seq: {Number("last_finished_seq")}");
-        Console.Out.WriteLine($"snapshots:         {root.GetProperty("snapshot_dir").GetString()}");
+        StandardStreams.Out.WriteLine($"job:               {root.GetProperty("job").GetInt32()}");
+        StandardStreams.Out.WriteLine($"state:             {root.GetProperty("state").GetString()}");
+        StandardStreams.Out.WriteLine($"ranks:             {root.GetProperty("ranks_connected").GetInt32()} of {root.GetProperty("ranks").GetInt32()} connected, on {root.GetProperty("nodes").GetInt32()} nodes");
+        StandardStreams.Out.WriteLine($"checkpointable:    {(root.GetProperty("checkpointable").GetBoolean() ? "yes" : "no")}");
+        StandardStreams.Out.WriteLine($"last finished seq: {Number("last_finished_seq")}");
+        StandardStreams.Out.WriteLine($"snapshots:         {root.GetProperty("snapshot_dir").GetString()}");
         return ExitCodes.Ok;
     }
 
@@ -124,7 +124,7 @@ internal static class ControlClient
         }
         catch (Exception e) when (e is SocketException or IOException)
         {
-            Console.Error.WriteLine($"native-snapc: cannot talk to job {job} ({path}): {e.Message}");
+            StandardStreams.Error.WriteLine($"native-snapc: cannot talk to job {job} ({path}): {e.Message}");
             return ExitCodes.JobUnreachable;
         }
     }

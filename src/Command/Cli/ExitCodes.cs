@@ -14,6 +14,12 @@ internal static class ExitCodes
     public const int JobUnreachable = 4;
     /// <summary>Nothing to list: the snapshot directory is missing or unreadable.</summary>
     public const int NoSnapshots = 6;
+    /// <summary>`restart` (or `run --resume`): the snapshot cannot be restarted (none finished, torn, a rank's snapshot or the checkpointer missing).</summary>
+    public const int NotRestartable = 7;
+    /// <summary>`run --checkpoint-on`: the signal came, the job was checkpointed and stopped; `run --resume` or `restart` goes on (EX_TEMPFAIL: try again later).</summary>
+    public const int CheckpointedAndStopped = 75;
+    /// <summary>`run --checkpoint-on`: the signal came, the checkpoint failed, the job was stopped anyway (a resume takes the previous finished sequence, if any).</summary>
+    public const int StoppedWithoutCheckpoint = 76;
     /// <summary>`run` could not set up its coordinator (runtime directory, listener, job file).</summary>
     public const int RunSetupFailed = 125;
     /// <summary>`run` could not start mpirun.</summary>

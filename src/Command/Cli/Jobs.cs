@@ -23,6 +23,24 @@ internal static class Jobs
 
     public static string RuntimeDirectory(int jobId) => Path.Combine(RuntimeBase(), jobId.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>sun_path holds 107 bytes and a NUL.</summary>
+    public const int MaxSocketPath = 107;
+
+    /// <summary>
+    /// Null when the job's sockets fit in a Unix socket address — <c>control.sock</c> in the runtime directory and
+    /// <c>&lt;node&gt;/local.sock</c> for a node name as long as this host's — else what to do about it.
+    /// </summary>
+    public static string? SocketPathProblem(string runtimeDirectory)
+    {
+        Libc.GetHostName(out var host);
+        var longest = System.Text.Encoding.UTF8.GetByteCount(Path.Combine(runtimeDirectory, string.IsNullOrEmpty(host) ? "localhost" : host, "local.sock"));
+        var control = System.Text.Encoding.UTF8.GetByteCount(Path.Combine(runtimeDirectory, ControlServer.SocketName));
+        var length = Math.Max(longest, control);
+        return length <= MaxSocketPath
+            ? null
+            : $"the job's runtime directory {runtimeDirectory} is too long for its Unix sockets ({length} bytes, at most {MaxSocketPath}): set TMPDIR to a shorter directory";
+    }
+
     /// <summary>Jobs of this user whose `run` is alive and has a control socket.</summary>
     public static IReadOnlyList<int> Running()
     {

@@ -15,7 +15,7 @@ internal static class ListCommand
         var root = directory ?? Environment.GetEnvironmentVariable("HOME") ?? ".";
         if (!Directory.Exists(root))
         {
-            Console.Error.WriteLine($"native-snapc list: {root} is not a directory");
+            StandardStreams.Error.WriteLine($"native-snapc list: {root} is not a directory");
             return ExitCodes.NoSnapshots;
         }
         var snapshots = new List<(string Path, IReadOnlyList<SequenceRecord> Sequences)>();
@@ -35,12 +35,12 @@ internal static class ListCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"native-snapc list: cannot read {root}: {e.Message}");
+            StandardStreams.Error.WriteLine($"native-snapc list: cannot read {root}: {e.Message}");
             return ExitCodes.NoSnapshots;
         }
         if (json)
         {
-            Console.Out.WriteLine(ControlServer.Json(w =>
+            StandardStreams.Out.WriteLine(ControlServer.Json(w =>
             {
                 w.WriteStartArray("snapshots");
                 foreach (var (path, sequences) in snapshots)
@@ -68,17 +68,17 @@ internal static class ListCommand
         }
         if (snapshots.Count == 0)
         {
-            Console.Out.WriteLine($"no global snapshots under {Path.GetFullPath(root)}");
+            StandardStreams.Out.WriteLine($"no global snapshots under {Path.GetFullPath(root)}");
             return ExitCodes.Ok;
         }
         foreach (var (path, sequences) in snapshots)
         {
-            Console.Out.WriteLine(path);
-            Console.Out.WriteLine("  seq  state       ranks       size  started                   ended");
+            StandardStreams.Out.WriteLine(path);
+            StandardStreams.Out.WriteLine("  seq  state       ranks       size  started                   ended");
             foreach (var s in sequences)
             {
                 var size = Size(Path.Combine(path, s.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                Console.Out.WriteLine($"  {s.Seq,3}  {(s.Finished ? "finished" : "incomplete"),-10}  {s.Processes.Count,5}  {(size is { } b ? Human(b) : "removed"),9}  {s.Started ?? "-",-24}  {s.Ended ?? "-"}");
+                StandardStreams.Out.WriteLine($"  {s.Seq,3}  {(s.Finished ? "finished" : "incomplete"),-10}  {s.Processes.Count,5}  {(size is { } b ? Human(b) : "removed"),9}  {s.Started ?? "-",-24}  {s.Ended ?? "-"}");
             }
         }
         return ExitCodes.Ok;

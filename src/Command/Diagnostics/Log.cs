@@ -4,8 +4,8 @@ using System.Globalization;
 namespace NativeSnapc.Command.Diagnostics;
 
 /// <summary>
-/// The command's own messages, on stderr (a detached local coordinator's stderr is its local.log): a time, the
-/// role, the text. Verbose lines are written when NATIVE_SNAPC_VERBOSE reaches their level; errors always.
+/// The command's own messages, on stderr with write(2) (a detached local coordinator's stderr is its local.log): a
+/// time, the role, the text. Verbose lines are written when NATIVE_SNAPC_VERBOSE reaches their level; errors always.
 /// Never throws.
 /// </summary>
 internal static class Log
@@ -47,13 +47,31 @@ internal static class Log
                 }
                 else
                 {
-                    Console.Error.WriteLine(line);
+                    WriteStandardError(line);
                 }
             }
         }
         catch
         {
             // Nothing left to report to.
+        }
+    }
+
+    /// <summary>
+    /// One line to descriptor 2 with write(2), never through System.Console: on a terminal its first use writes
+    /// terminal control sequences to standard output, which for `local` (started by a rank) and `restart-rank` is
+    /// the program's.
+    /// </summary>
+    public static unsafe void WriteStandardError(string line)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
+        fixed (byte* data = bytes)
+        {
+            var offset = 0;
+            while (offset < bytes.Length && !Interop.Libc.Write(2, data + offset, bytes.Length - offset, out var written).IsError && written > 0)
+            {
+                offset += written;
+            }
         }
     }
 

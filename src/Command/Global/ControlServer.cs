@@ -21,6 +21,7 @@ internal sealed class ControlServer : IDisposable
     private readonly GlobalCoordinator _coordinator;
     private readonly int _jobId;
     private readonly string _path;
+    private int _serving;
 
     public ControlServer(string runtimeDirectory, GlobalCoordinator coordinator, int jobId)
     {
@@ -53,6 +54,19 @@ internal sealed class ControlServer : IDisposable
     }
 
     private void Serve(Socket client)
+    {
+        Interlocked.Increment(ref _serving);
+        try
+        {
+            ServeOne(client);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _serving);
+        }
+    }
+
+    private void ServeOne(Socket client)
     {
         using var stream = new NetworkStream(client, ownsSocket: true);
         using var reader = new StreamReader(stream, Encoding.UTF8);
@@ -155,9 +169,15 @@ internal sealed class ControlServer : IDisposable
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>Stops accepting; answers being written (a checkpoint the job's end failed) get a moment to go out.</summary>
     public void Dispose()
     {
         _listener.Dispose();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref _serving) > 0 && watch.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            Thread.Sleep(10);
+        }
         try
         {
             File.Delete(_path);

@@ -60,6 +60,9 @@ internal sealed class GlobalCoordinator
     private uint _nextHandle = 1;
     private int? _lastFinishedSeq;
 
+    /// <summary>The job is being ended after a term checkpoint: its ranks' deaths are expected.</summary>
+    private bool _terminating;
+
     public GlobalCoordinator(IGlobalPorts ports, ISnapshotStore store, GlobalSettings settings)
     {
         _ports = ports;
@@ -81,6 +84,35 @@ internal sealed class GlobalCoordinator
 
     /// <summary>is_app_checkpointable: set by INIT, cleared by FIN.</summary>
     public bool Checkpointable { get; private set; }
+
+    /// <summary>
+    /// The job is over (mpirun exited): a checkpoint still running fails and every queued request is answered,
+    /// so whoever waits for one hears why at once.
+    /// </summary>
+    public void EndJob(string why)
+    {
+        lock (_gate)
+        {
+            _terminating = true;
+            if (_checkpoint is { Ended: false } checkpoint)
+            {
+                Fail(checkpoint, why);
+            }
+            while (_queue.Count > 0)
+            {
+                Answer(_queue.Dequeue(), new CheckpointOutcome(false, -1, _store.GlobalDirectory, 0, why));
+            }
+        }
+    }
+
+    /// <summary>The job is being ended from outside (run --checkpoint-on): its ranks' deaths are expected, not errors.</summary>
+    public void ExpectJobEnd()
+    {
+        lock (_gate)
+        {
+            _terminating = true;
+        }
+    }
 
     // ---- nodes and ranks -------------------------------------------------------------------------
 
@@ -173,7 +205,11 @@ internal sealed class GlobalCoordinator
         if (_ranks.TryGetValue(name.vpid, out var rank))
         {
             rank.Connected = false;
-            if (died)
+            if (died && _terminating)
+            {
+                Log.Verbose(2, $"rank {name} (pid {rank.Pid}) ended with the job");
+            }
+            else if (died)
             {
                 Log.Error($"rank {name} (pid {rank.Pid}) died");
             }
@@ -218,14 +254,29 @@ internal sealed class GlobalCoordinator
                 // The ranks end the quiesce on their own (stage 2 on the still-open FIFOs); the checkpoint runs to NONE.
                 break;
             case SnapcOpEvent.Restart:
-                Log.Error($"rank {sender} asked to restart the job from seq {request.SeqNum} of {request.GlobalHandle ?? "(none)"}: restarting a running job in place is not supported; use `native-snapc restart` on a stopped job");
+                Log.Error($"rank {sender} asked to restart the job from seq {request.SeqNum} of {request.GlobalHandle ?? "(none)"}: restarting a running job in place is not supported (use `native-snapc restart` on a stopped job); refused");
+                Refuse(node, sender, SnapcOpEvent.Restart);
                 break;
             case SnapcOpEvent.Migrate:
-                Log.Error($"rank {sender} asked to migrate {request.MigrationCount} processes: this runtime cannot move processes between nodes; refused (no reply, as Open MPI's HNP gives none to a failed migration)");
+                Log.Error($"rank {sender} asked to migrate {request.MigrationCount} processes: this runtime cannot move processes between nodes; refused");
+                Refuse(node, sender, SnapcOpEvent.Migrate);
                 break;
             default:
                 Log.Error($"rank {sender} sent REQUEST_OP event {(int)request.Event}, which the HNP does not handle; dropped");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A refused RESTART or MIGRATE is answered at once in the form of the HNP's completion replies (cmd, the
+    /// request's event, op_state -1), so the requesting rank returns an error instead of waiting out its bound
+    /// (Open MPI's HNP sends nothing for a failed migration or restart).
+    /// </summary>
+    private void Refuse(GlobalNode node, OrteProcessName requester, SnapcOpEvent opEvent)
+    {
+        if (SnapcMessages.BuildRequestOpDone(BufferType, opEvent, -1, out var bytes) == OpalStatus.Success)
+        {
+            _ports.SendToNode(node.Link, FrameCodec.Encode(FrameKind.Rml, RmlTag.SnapcFull, Hnp, FrameRole.Hnp, requester, FrameRole.App, bytes));
         }
     }
 
@@ -259,6 +310,11 @@ internal sealed class GlobalCoordinator
 
     private void Enqueue(Request request)
     {
+        if (_terminating)
+        {
+            Answer(request, new CheckpointOutcome(false, -1, _store.GlobalDirectory, 0, "the job is ending"));
+            return;
+        }
         request.ReadyBy = _ports.Now + _settings.ReadyWait;
         _queue.Enqueue(request);
         StartNext();
@@ -271,6 +327,12 @@ internal sealed class GlobalCoordinator
         while (_checkpoint is null && _queue.Count > 0)
         {
             var request = _queue.Peek();
+            if (_terminating)
+            {
+                _queue.Dequeue();
+                Answer(request, new CheckpointOutcome(false, -1, _store.GlobalDirectory, 0, "the job is ending"));
+                continue;
+            }
             if (!AllRanksConnected || !Checkpointable)
             {
                 if (_ports.Now < request.ReadyBy)
@@ -395,7 +457,7 @@ internal sealed class GlobalCoordinator
         }
     }
 
-    /// <summary>process_local_push: every rank's component into the metadata; the global sync ends when all are in.</summary>
+    /// <summary>process_local_push: every rank's component for the metadata; the global sync ends when all are in.</summary>
     private void OnLocalPush(GlobalNode node, byte[] payload)
     {
         var reader = new DssReader(payload, BufferType);
@@ -424,7 +486,7 @@ internal sealed class GlobalCoordinator
                     Log.Error($"rank {entry.Name} synced its snapshot without naming its CRS component");
                     checkpoint.Incomplete = true;
                 }
-                _store.AppendProcess($"{entry.Name.jobid}.{entry.Name.vpid}", entry.CrsComponent ?? "");
+                checkpoint.Processes.Add(($"{entry.Name.jobid}.{entry.Name.vpid}", entry.CrsComponent ?? ""));
             }
             checkpoint.Synced++;
         }
@@ -444,7 +506,7 @@ internal sealed class GlobalCoordinator
             MaybeReset();
             return;
         }
-        if (!_store.End(checkpoint.Seq, finished: true))
+        if (!_store.End(checkpoint.Seq, finished: true, checkpoint.Processes))
         {
             Fail(checkpoint, "cannot write the global snapshot metadata");
             MaybeReset();
@@ -478,7 +540,7 @@ internal sealed class GlobalCoordinator
         checkpoint.Error = why;
         JobState = SnapcCkptState.Error;
         Broadcast(SnapcCkptState.Error);
-        _store.End(checkpoint.Seq, finished: false);
+        _store.End(checkpoint.Seq, finished: false, checkpoint.Processes);
         checkpoint.DrainBy = _ports.Now + _settings.ErrorDrain;
         Progress(checkpoint);
         Answer(checkpoint.Request, Outcome(checkpoint));
@@ -518,6 +580,7 @@ internal sealed class GlobalCoordinator
         if (checkpoint.Error is null && checkpoint.Request.Options.Term)
         {
             Log.Info($"terminating job {JobId} after its checkpoint (term)");
+            _terminating = true;
             _ports.TerminateJob();
         }
         StartNext();
@@ -595,6 +658,8 @@ internal sealed class GlobalCoordinator
         public List<GlobalNode> Nodes { get; } = nodes;
         public int ProcessesTotal { get; } = processesTotal;
         public int Synced { get; set; }
+        /// <summary>The ranks' metadata lines, written with the sequence's end (one fsync, not one per rank).</summary>
+        public List<(string Process, string Component)> Processes { get; } = new();
         public bool Incomplete { get; set; }
         public bool Established { get; set; }
         public bool Recovered { get; set; }

@@ -108,9 +108,10 @@ internal sealed class GlobalServer : IGlobalPorts, IDisposable
         {
             Coordinator.OnNodeFrame(link, header, payload);
         }
-        if (error is not null && !_stopping)
+        if (!_stopping)
         {
-            Log.Error($"node {node}: {error}; link dropped");
+            // Its local coordinator died (or the node did): its ranks run on, but the job cannot be checkpointed.
+            Log.Error($"lost node {node}: {error ?? "its local coordinator closed the link"}; the job cannot be checkpointed any more");
         }
         Coordinator.RemoveNode(link);
         lock (_links)

@@ -8,7 +8,7 @@ using NativeSnapc.Protocol.Wire;
 namespace NativeSnapc.Command.Local;
 
 /// <summary>
-/// The daemon's side of one rank's FIFO handshake (snapc_full_local.c Pass 2-5, the read event and the release),
+/// The daemon's side of one rank's FIFO handshake (snapc_full_local.c Pass 3-5, the read event and the release),
 /// on a thread of its own so that every rank of the node is handled at once. Every wait is bounded and polled in
 /// short slices, so a release or an abort is seen quickly. The FIFOs are opened non-blocking: the first (A, ours to
 /// write) exists open for reading once the rank created the second (it opens A O_RDWR before it creates B); B is
@@ -28,17 +28,24 @@ internal sealed unsafe class FifoHandshake : IHandshake
     private int _fdA = -1;
     private int _fdB = -1;
 
-    private FifoHandshake(HandshakeRequest request, IHandshakeEvents events, LocalSettings settings)
+    private readonly ErrorInfo _signalled;
+    private readonly FifoArrivals? _arrivals;
+
+    private FifoHandshake(HandshakeRequest request, ErrorInfo signalled, FifoArrivals? arrivals, IHandshakeEvents events, LocalSettings settings)
     {
         _request = request;
+        _signalled = signalled;
+        _arrivals = arrivals;
         _events = events;
         _settings = settings;
     }
 
-    public static FifoHandshake Start(HandshakeRequest request, IHandshakeEvents events, LocalSettings settings)
+    /// <summary>The handshake after the signal (Pass 2), which the caller sent and whose result it passes.</summary>
+    public static FifoHandshake Start(HandshakeRequest request, ErrorInfo signalled, FifoArrivals? arrivals, IHandshakeEvents events, LocalSettings settings)
     {
-        var handshake = new FifoHandshake(request, events, settings);
-        var thread = new Thread(handshake.Run) { IsBackground = true, Name = $"handshake {request.Rank.Name.vpid}" };
+        var handshake = new FifoHandshake(request, signalled, arrivals, events, settings);
+        // A small stack: one of these per rank of the node, and a handshake needs little.
+        var thread = new Thread(handshake.Run, 256 * 1024) { IsBackground = true, Name = $"handshake {request.Rank.Name.vpid}" };
         thread.Start();
         return handshake;
     }
@@ -82,31 +89,46 @@ internal sealed unsafe class FifoHandshake : IHandshake
     /// <summary>The whole handshake; null when it ended in a release, else why it failed.</summary>
     private string? Handshake()
     {
-        // Pass 2: the signal.
-        var error = Libc.Kill(_request.Pid, _request.Signal);
+        // Pass 2: the signal, sent by the caller before any handshake thread started.
+        var error = _signalled;
         if (error.IsError)
         {
             return $"cannot signal {Who}: {error}";
         }
         Log.Verbose(20, $"signalled {Who} with {_request.Signal}");
 
-        // Pass 3: both FIFOs, then A for writing and B for reading.
+        // Pass 3: both FIFOs, then A for writing and B for reading. The rank makes B last; its creation wakes this
+        // thread (inotify), and a slow look every 1 ms growing to 50 ms covers a lost event.
         var deadline = Stopwatch.GetTimestamp();
         var wait = _settings.FifoWait;
         var pause = 1;
-        while (!(Exists(_request.WriteFifo) && Exists(_request.ReadFifo)))
+        try
         {
-            if (Aborted()) return "aborted";
-            if (Stopwatch.GetElapsedTime(deadline) > wait)
+            while (!(Exists(_request.WriteFifo) && Exists(_request.ReadFifo)))
             {
-                return $"{Who} created no FIFOs within {wait.TotalSeconds:F0} s (snapc_full_max_wait_time)";
+                if (Aborted()) return "aborted";
+                if (Stopwatch.GetElapsedTime(deadline) > wait)
+                {
+                    return $"{Who} created no FIFOs within {wait.TotalSeconds:F0} s (snapc_full_max_wait_time)";
+                }
+                if (Libc.Kill(_request.Pid, 0).RawErrno == Libc.ESRCH)
+                {
+                    return $"{Who} died before the handshake";
+                }
+                if (_arrivals is { Watching: true } arrivals)
+                {
+                    arrivals.Wait(_request.WriteFifo, TimeSpan.FromMilliseconds(pause));
+                }
+                else
+                {
+                    Thread.Sleep(pause);
+                }
+                pause = Math.Min(pause * 2, 50);
             }
-            if (Libc.Kill(_request.Pid, 0).RawErrno == Libc.ESRCH)
-            {
-                return $"{Who} died before the handshake";
-            }
-            Thread.Sleep(pause);
-            pause = Math.Min(pause * 2, 50);
+        }
+        finally
+        {
+            _arrivals?.Forget(_request.WriteFifo);
         }
         while (true)
         {
@@ -122,6 +144,7 @@ internal sealed unsafe class FifoHandshake : IHandshake
         {
             return $"cannot open {_request.WriteFifo}: {error}";
         }
+        Log.Verbose(20, $"{Who}: FIFOs open after {Stopwatch.GetElapsedTime(deadline).TotalMilliseconds:F1} ms");
 
         // Pass 4: the six option ints and the handle, native-endian, in one write.
         var options = _request.Options;
@@ -155,6 +178,7 @@ internal sealed unsafe class FifoHandshake : IHandshake
         {
             return $"cannot write the sentinel to {Who}: {sentinelFailure}";
         }
+        Log.Verbose(20, $"{Who}: running after {Stopwatch.GetElapsedTime(deadline).TotalMilliseconds:F1} ms");
         _events.Running(_request.Rank);
 
         // The read event: the final state, or 6 first while only the INC prep runs (quiesce).
@@ -167,6 +191,7 @@ internal sealed unsafe class FifoHandshake : IHandshake
                 _events.Prepared(_request.Rank);
                 continue;
             }
+            Log.Verbose(20, $"{Who}: final state {state} after {Stopwatch.GetElapsedTime(deadline).TotalMilliseconds:F1} ms");
             _events.Final(_request.Rank, state);
             break;
         }

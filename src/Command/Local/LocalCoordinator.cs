@@ -319,16 +319,21 @@ internal sealed class LocalCoordinator : IHandshakeEvents
             return;
         }
         // Pass 2-5 for every rank at once, each on its own bounded wait.
+        var requests = new List<HandshakeRequest>(checkpoint.Parts.Count);
         foreach (var part in checkpoint.Parts)
         {
             var rank = part.Rank;
             var id = rank.NextPipeId++;
-            var request = new HandshakeRequest(rank, rank.Pid, id,
+            requests.Add(new HandshakeRequest(rank, rank.Pid, id,
                 ReadFifo: $"{_settings.PipeDirectory}/opal_cr_prog_read.{rank.Pid}_{id}",
                 WriteFifo: $"{_settings.PipeDirectory}/opal_cr_prog_write.{rank.Pid}_{id}",
-                _settings.Signal, AllMigrating: false, Migrating: false, options, info.Handle);
+                _settings.Signal, AllMigrating: false, Migrating: false, options, info.Handle));
             part.State = SnapcCkptState.Pending;
-            part.Handshake = _ports.StartHandshake(request, this);
+        }
+        var handshakes = _ports.StartHandshakes(requests, this);
+        for (var i = 0; i < checkpoint.Parts.Count; i++)
+        {
+            checkpoint.Parts[i].Handshake = handshakes[i];
         }
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using NativeSnapc.Protocol.Snapc;
 using NativeSnapc.Protocol.Wire;
 
@@ -72,7 +73,12 @@ internal interface ILocalPorts
     /// <summary>A whole NSRF frame to the global coordinator.</summary>
     void SendToGlobal(byte[] frame);
 
-    IHandshake StartHandshake(HandshakeRequest request, IHandshakeEvents events);
+    /// <summary>
+    /// Pass 2-5 for every rank of a checkpoint: all of them are signalled first, in one loop, then each handshake
+    /// runs on its own (a rank's signal never waits for another rank's handshake to be set up). One handshake per
+    /// request, in order.
+    /// </summary>
+    IReadOnlyList<IHandshake> StartHandshakes(IReadOnlyList<HandshakeRequest> requests, IHandshakeEvents events);
 
     DateTime Now { get; }
 }

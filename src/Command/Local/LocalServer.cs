@@ -34,6 +34,7 @@ internal sealed class LocalServer : ILocalPorts
     private readonly List<FrameSocket> _rankSockets = new();
     private LocalCoordinator _coordinator = null!;
     private FrameSocket? _global;
+    private FifoArrivals? _arrivals;
     private volatile bool _globalClosed;
 
     private LocalServer(string nodeDirectory, JobFile job, LocalSettings settings)
@@ -44,6 +45,44 @@ internal sealed class LocalServer : ILocalPorts
     }
 
     public DateTime Now => DateTime.UtcNow;
+
+    /// <summary>
+    /// `native-snapc local --job-file F --node-dir D [--foreground]`, parsed here rather than by System.CommandLine:
+    /// a rank starts it with the program's standard output, so System.Console must stay untouched.
+    /// </summary>
+    public static int Run(IReadOnlyList<string> arguments)
+    {
+        string? jobFile = null, nodeDirectory = null;
+        var foreground = false;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var value = i + 1 < arguments.Count ? arguments[i + 1] : null;
+            switch (arguments[i])
+            {
+                case "--job-file" when value is not null:
+                    jobFile = value;
+                    i++;
+                    break;
+                case "--node-dir" when value is not null:
+                    nodeDirectory = value;
+                    i++;
+                    break;
+                case "--foreground":
+                    foreground = true;
+                    break;
+                default:
+                    jobFile = nodeDirectory = null;
+                    i = arguments.Count;
+                    break;
+            }
+        }
+        if (jobFile is null || nodeDirectory is null)
+        {
+            Log.WriteStandardError("usage: native-snapc local --job-file FILE --node-dir DIR [--foreground] (internal: started by the ranks)");
+            return 2;
+        }
+        return Execute(jobFile, nodeDirectory, foreground);
+    }
 
     /// <summary>
     /// The starter: makes sure one coordinator serves the node and returns once it listens (exit 0), or fails
@@ -196,8 +235,9 @@ internal sealed class LocalServer : ILocalPorts
             File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             listener.Listen(128);
         }
-        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException or ArgumentException)
         {
+            // ArgumentException: a path longer than a Unix socket address holds (107 bytes)
             Log.Error($"cannot listen on {socketPath}: {e.Message}");
             return ExitSetup;
         }
@@ -209,6 +249,7 @@ internal sealed class LocalServer : ILocalPorts
             TryDelete(socketPath);
             return ExitGlobalUnreachable;
         }
+        _arrivals = new FifoArrivals(_settings.PipeDirectory);
         new Thread(() => ReadGlobal(_global!)) { IsBackground = true, Name = "global link" }.Start();
         new Thread(() => AcceptRanks(listener)) { IsBackground = true, Name = "accept" }.Start();
 
@@ -237,6 +278,7 @@ internal sealed class LocalServer : ILocalPorts
             }
         }
         _global?.Dispose();
+        _arrivals?.Dispose();
         return ExitOk;
     }
 
@@ -446,5 +488,19 @@ internal sealed class LocalServer : ILocalPorts
         }
     }
 
-    public IHandshake StartHandshake(HandshakeRequest request, IHandshakeEvents events) => FifoHandshake.Start(request, events, _settings);
+    public IReadOnlyList<IHandshake> StartHandshakes(IReadOnlyList<HandshakeRequest> requests, IHandshakeEvents events)
+    {
+        // Signals first: starting a thread costs far more than kill(2), and every rank needs its signal at once.
+        var signalled = new ErrorInfo[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            signalled[i] = Libc.Kill(requests[i].Pid, requests[i].Signal);
+        }
+        var handshakes = new IHandshake[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            handshakes[i] = FifoHandshake.Start(requests[i], signalled[i], _arrivals, events, _settings);
+        }
+        return handshakes;
+    }
 }

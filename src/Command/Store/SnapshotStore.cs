@@ -24,10 +24,12 @@ internal interface ISnapshotStore
     /// <summary>Creates <c>&lt;ref&gt;/&lt;seq&gt;</c> and appends the sequence's opening lines; false (logged) on an I/O error.</summary>
     bool Begin(int seq);
 
-    bool AppendProcess(string process, string component);
-
-    /// <summary>The closing timestamp, and <c># Finished Seq</c> only when <paramref name="finished"/>.</summary>
-    bool End(int seq, bool finished);
+    /// <summary>
+    /// The sequence's ranks (<c># Process</c> / <c># OPAL CRS Component</c> pairs), the closing timestamp, and
+    /// <c># Finished Seq</c> only when <paramref name="finished"/>: one append and one fsync per checkpoint, not one
+    /// per rank.
+    /// </summary>
+    bool End(int seq, bool finished, IReadOnlyList<(string Process, string Component)> processes);
 
     /// <summary>Removes the directories of finished sequences beyond the newest <paramref name="keep"/> finished ones.</summary>
     IReadOnlyList<int> Prune(int keep);
@@ -35,8 +37,9 @@ internal interface ISnapshotStore
 
 /// <summary>
 /// The snapshot tree of one job — <c>&lt;base&gt;/&lt;ref&gt;/&lt;seq&gt;/opal_snapshot_&lt;vpid&gt;.ckpt/</c>, made by the ranks —
-/// and its <c>global_snapshot_meta.data</c>, appended line by line and fsynced after every write, so a crash
-/// never loses a <c># Finished Seq</c> that was reported, and a failed checkpoint never touches an earlier one.
+/// and its <c>global_snapshot_meta.data</c>, appended and fsynced twice per checkpoint (its opening lines; its ranks
+/// and closing lines), so a crash never loses a <c># Finished Seq</c> that was reported, and a failed checkpoint never
+/// touches an earlier one.
 /// </summary>
 internal sealed class SnapshotStore : ISnapshotStore
 {
@@ -82,9 +85,16 @@ internal sealed class SnapshotStore : ISnapshotStore
         return Append(GlobalMetadata.BeginLines(seq, DateTime.Now));
     }
 
-    public bool AppendProcess(string process, string component) => Append(GlobalMetadata.ProcessLines(process, component));
-
-    public bool End(int seq, bool finished) => Append(GlobalMetadata.EndLines(seq, finished, DateTime.Now));
+    public bool End(int seq, bool finished, IReadOnlyList<(string Process, string Component)> processes)
+    {
+        var text = new StringBuilder();
+        foreach (var (process, component) in processes)
+        {
+            text.Append(GlobalMetadata.ProcessLines(process, component));
+        }
+        text.Append(GlobalMetadata.EndLines(seq, finished, DateTime.Now));
+        return Append(text.ToString());
+    }
 
     private bool Append(string text)
     {

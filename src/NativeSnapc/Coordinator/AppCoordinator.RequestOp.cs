@@ -1,3 +1,5 @@
+using System;
+using System.Diagnostics;
 using NativeSnapc.Abi;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Protocol.Snapc;
@@ -66,7 +68,7 @@ internal sealed partial class AppCoordinator
                 return WaitForCheckpoint(op);
             case SnapcOpEvent.Restart:
                 // The HNP kills this process and restarts the job; the original waited for that forever.
-                return WaitForTermination("restart requested", serviceCheckpoints: true);
+                return WaitForRestart();
             case SnapcOpEvent.Migrate when isLeader:
                 return WaitForMigration();
             case SnapcOpEvent.QuiesceStart:
@@ -179,26 +181,77 @@ internal sealed partial class AppCoordinator
         return OpalStatus.Success;
     }
 
+    /// <summary>
+    /// The leader of a migration takes part in the migration checkpoint and waits for the HNP's reply: it comes once
+    /// the checkpoint ran here (op_state 0; as in the original, within <c>snapc_full_release_timeout</c> for the
+    /// checkpoint and <c>snapc_full_reply_timeout</c> after it) or, from an HNP that refuses the migration
+    /// (native-snapc's), at once with op_state -1. The original waited for the checkpoint first, so a refusal left it
+    /// waiting out the release bound; both are awaited together here.
+    /// </summary>
     private int WaitForMigration()
     {
+        Log.Verbose(5, $"App) Request_op: Leader waiting for Migrate release ({(int)SnapcOpEvent.Migrate,3})...");
+        var clock = Stopwatch.StartNew();
+        TimeSpan? checkpointedAt = null;
+        var status = ReceiveReply(SnapcOpEvent.Migrate, _settings.ReleaseTimeout + _settings.ReplyTimeout, () =>
+        {
+            ServiceCheckpoint();
+            if (_currentlyAllMigrating)
+            {
+                return clock.Elapsed < _settings.ReleaseTimeout;
+            }
+            checkpointedAt ??= clock.Elapsed;
+            return clock.Elapsed - checkpointedAt.Value < _settings.ReplyTimeout;
+        }, out var reply);
+        if (status != OpalStatus.Success)
+        {
+            Log.Error(_currentlyAllMigrating
+                ? $"App) request_op: Error: the migration checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s"
+                : $"App) request_op: Error: no migration reply within {_settings.ReplyTimeout.TotalSeconds:F0} s of the checkpoint");
+            return status;
+        }
+        var opState = reply!.OpState ?? -1;
+        if (opState != 0)
+        {
+            // Refused or failed: no migration checkpoint will come.
+            _currentlyAllMigrating = false;
+            Log.Error($"App) request_op: Error: the HNP reports the migration failed or was refused (op_state {opState})");
+            return OpalStatus.Error;
+        }
         if (!WaitServicingCheckpoints(() => !_currentlyAllMigrating, _settings.ReleaseTimeout))
         {
-            Log.Error($"App) request_op: Error: the migration checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
-            _owedHnpReplies++;
+            Log.Error($"App) request_op: Error: the HNP reports the migration done, but its checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
             return OpalStatus.Timeout;
         }
-        Log.Verbose(5, $"App) Request_op: Leader waiting for Migrate release ({(int)SnapcOpEvent.Migrate,3})...");
-        var status = ReceiveCompletion(SnapcOpEvent.Migrate, out var opState);
-        if (status == OpalStatus.Success && opState != 0)
+        Log.Verbose(5, $"App) Request_op: Leader continuing from Migration ({(int)SnapcOpEvent.Migrate,3})...");
+        return OpalStatus.Success;
+    }
+
+    /// <summary>
+    /// After a RESTART request the HNP ends this process (Open MPI's restarts the job). An HNP that cannot
+    /// restart a running job in place (native-snapc's) answers the request at once with op_state -1 — the
+    /// original had no answer to wait for and waited forever — so the wait for termination is also a wait for
+    /// that refusal, which returns an error to the application.
+    /// </summary>
+    private int WaitForRestart()
+    {
+        Log.Verbose(5, $"App) Waiting for termination (restart requested, {_host.GetPid()}) or the HNP's refusal");
+        var status = ReceiveReply(SnapcOpEvent.Restart, _settings.TermTimeout, ServiceCheckpoint, out var reply);
+        if (status != OpalStatus.Success)
         {
-            Log.Error($"App) request_op: Error: the HNP reports the migration failed (op_state {opState})");
-            status = OpalStatus.Error;
+            Log.Error($"App) Error: restart requested: the process was not terminated within {_settings.TermTimeout.TotalSeconds:F0} s; returning to the application");
+            return status;
         }
-        if (status == OpalStatus.Success)
-        {
-            Log.Verbose(5, $"App) Request_op: Leader continuing from Migration ({(int)SnapcOpEvent.Migrate,3})...");
-        }
-        return status;
+        Log.Error($"App) request_op: Error: the HNP refused the restart (op_state {reply!.OpState ?? -1})");
+        return OpalStatus.Error;
+    }
+
+    /// <summary>One look at the checkpoint machinery while a leader waits (progress, then a pending request served).</summary>
+    private bool ServiceCheckpoint()
+    {
+        _host.Progress();
+        _host.TestIfCheckpointReady();
+        return true;
     }
 
     private int WaitForQuiesceStart()

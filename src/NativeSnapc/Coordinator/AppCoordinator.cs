@@ -258,13 +258,26 @@ internal sealed partial class AppCoordinator
     /// is an error. Whenever the wait ends without the reply — nothing came, or what came cannot be unpacked or
     /// answers something else — the reply may still come, and is owed: the next request drains it first.
     /// </summary>
-    private int ReceiveReply(SnapcOpEvent expected, out SnapcRequestOpReply? reply)
+    private int ReceiveReply(SnapcOpEvent expected, out SnapcRequestOpReply? reply) =>
+        ReceiveReply(expected, _settings.ReplyTimeout, null, out reply);
+
+    /// <summary>
+    /// <see cref="ReceiveReply(SnapcOpEvent, out SnapcRequestOpReply?)"/> within <paramref name="bound"/>, calling
+    /// <paramref name="whileWaiting"/> between polls (a leader that must take part in checkpoints meanwhile; false
+    /// ends the wait early).
+    /// </summary>
+    private int ReceiveReply(SnapcOpEvent expected, TimeSpan bound, Func<bool>? whileWaiting, out SnapcRequestOpReply? reply)
     {
         reply = null;
-        var status = _host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, _settings.ReplyTimeout, out var payload);
+        byte[] payload;
+        var status = whileWaiting is null
+            ? _host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, bound, out payload)
+            : _host.ReceiveServicing(RmlPeer.Hnp, RmlTag.SnapcFull, bound, whileWaiting, out payload);
         if (status != OpalStatus.Success)
         {
-            Log.Error($"App) Error: no reply to {expected} from the HNP within {_settings.ReplyTimeout.TotalSeconds:F0} s ({status})");
+            Log.Error(whileWaiting is null
+                ? $"App) Error: no reply to {expected} from the HNP within {bound.TotalSeconds:F0} s ({status})"
+                : $"App) Error: no reply to {expected} from the HNP ({status})");
             _owedHnpReplies++;
             return status;
         }
@@ -468,20 +481,16 @@ internal sealed partial class AppCoordinator
     }
 
     /// <summary>
-    /// The original waits forever here for the HNP to kill the process (term, a migrating process, a
-    /// restart request). The wait keeps progressing but is bounded; after it the call returns an error.
+    /// The original waits forever here for the HNP to kill the process (term, a migrating process). The wait
+    /// keeps progressing but is bounded; after it the call returns an error.
     /// </summary>
-    private int WaitForTermination(string why, bool serviceCheckpoints = false)
+    private int WaitForTermination(string why)
     {
         Log.Verbose(5, $"App) Waiting for termination ({why}, {_host.GetPid()})");
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < _settings.TermTimeout)
         {
             _host.Progress();
-            if (serviceCheckpoints)
-            {
-                _host.TestIfCheckpointReady();
-            }
             Thread.Sleep(TimeSpan.FromMilliseconds(10));
         }
         Log.Error($"App) Error: {why}: the process was not terminated within {_settings.TermTimeout.TotalSeconds:F0} s; returning to the application");

@@ -105,6 +105,13 @@ internal interface IHostPort
     /// <summary>Receives one message from the peer on a tag, waiting at most <paramref name="bound"/>.</summary>
     int Receive(RmlPeer peer, uint tag, TimeSpan bound, out byte[] payload);
 
+    /// <summary>
+    /// <see cref="Receive"/>, calling <paramref name="whileWaiting"/> between polls: a wait during which the process
+    /// must keep taking part in checkpoints (the leader of a migration or a restart request). When it returns false
+    /// the wait ends as a timeout.
+    /// </summary>
+    int ReceiveServicing(RmlPeer peer, uint tag, TimeSpan bound, Func<bool> whileWaiting, out byte[] payload);
+
     // ---- sstore ---------------------------------------------------------------------------------
 
     /// <summary><c>orte_sstore_handle_current</c>.</summary>

@@ -139,6 +139,27 @@ internal sealed class CommandEndToEndTests
     }
 
     [Test]
+    public void Migrate_and_restart_requests_are_refused_at_once_and_the_job_goes_on()
+    {
+        // Open MPI's HNP answers neither when it cannot do them: the requester would wait 1800 s (migrate) or 600 s
+        // (restart). native-snapc's answers op_state -1 and the library returns an error at once.
+        using var job = new CommandJob("refused", 4,
+            ["init", "barrier", "on:0:request:migrate:0/nodeb/0/1", "on:1:request:restart:0:ompi_global_snapshot_1.ckpt@self", "barrier", "loop:300", "finalize"]);
+        job.WaitForExit(JobBound);
+        var migrate = job.Output.Single(l => l.StartsWith("STEP 3 on:0:request:migrate", StringComparison.Ordinal) && !l.Contains("skipped=1", StringComparison.Ordinal));
+        var restart = job.Output.Single(l => l.StartsWith("STEP 4 on:1:request:restart", StringComparison.Ordinal) && !l.Contains("skipped=1", StringComparison.Ordinal));
+        foreach (var line in new[] { migrate, restart })
+        {
+            TestContext.Out.WriteLine(line);
+            Assert.That(line, Does.Not.Contain(" rc=0 "), job.Transcript());
+            var ms = double.Parse(line.Split(' ').Single(f => f.StartsWith("ms=", StringComparison.Ordinal))[3..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(ms, Is.LessThan(10_000), line);
+        }
+        Assert.That(job.Output.Count(l => l.StartsWith("STEP 7 finalize rc=0", StringComparison.Ordinal)), Is.EqualTo(4), "every rank went on to finalize\n" + job.Transcript());
+        Assert.That(job.Errors, Has.Some.Contains("asked to migrate").And.Some.Contains("asked to restart"));
+    }
+
+    [Test]
     public void The_command_refuses_what_it_cannot_do_with_distinct_exit_codes()
     {
         var none = ProcessRunner.Run(CommandJob.Executable, ["checkpoint", "999999"], TimeSpan.FromSeconds(30),

@@ -29,7 +29,7 @@ internal sealed class CommandLibcMirrorTests
         Assert.That(constants.Select(c => c.Name), Is.SupersetOf(new[] { "O_NONBLOCK", "POLLHUP", "ENXIO", "EPIPE", "POSIX_SPAWN_SETSID", "S_IFIFO", "LOCK_EX", "WNOHANG" }));
 
         var source = new StringBuilder("#define _GNU_SOURCE\n");
-        foreach (var header in new[] { "errno.h", "fcntl.h", "poll.h", "signal.h", "spawn.h", "stddef.h", "stdio.h", "sys/file.h", "sys/socket.h", "sys/stat.h", "sys/wait.h", "unistd.h" })
+        foreach (var header in new[] { "dlfcn.h", "errno.h", "fcntl.h", "poll.h", "signal.h", "spawn.h", "stddef.h", "stdio.h", "sys/file.h", "sys/socket.h", "sys/stat.h", "sys/wait.h", "unistd.h" })
         {
             source.AppendLine($"#include <{header}>");
         }

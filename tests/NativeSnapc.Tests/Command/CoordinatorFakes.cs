@@ -70,11 +70,11 @@ internal sealed class FakeLocalPorts : ILocalPorts
 
     public void SendToGlobal(byte[] frame) => ToGlobal.Add(SentFrame.Decode(frame));
 
-    public IHandshake StartHandshake(HandshakeRequest request, IHandshakeEvents events)
+    public IReadOnlyList<IHandshake> StartHandshakes(IReadOnlyList<HandshakeRequest> requests, IHandshakeEvents events)
     {
-        var handshake = new FakeHandshake(request);
-        Handshakes.Add(handshake);
-        return handshake;
+        var started = requests.Select(r => new FakeHandshake(r)).ToList();
+        Handshakes.AddRange(started);
+        return started;
     }
 
     /// <summary>The local coordinator's own messages to the HNP on tag 25 (as the daemon).</summary>
@@ -124,14 +124,12 @@ internal sealed class FakeStore : ISnapshotStore
         return true;
     }
 
-    public bool AppendProcess(string process, string component)
+    public bool End(int seq, bool finished, IReadOnlyList<(string Process, string Component)> processes)
     {
-        Lines.Add($"process {process} {component}");
-        return true;
-    }
-
-    public bool End(int seq, bool finished)
-    {
+        foreach (var (process, component) in processes)
+        {
+            Lines.Add($"process {process} {component}");
+        }
         Lines.Add($"end {seq} {(finished ? "finished" : "unfinished")}");
         return true;
     }

@@ -96,9 +96,9 @@ internal sealed class GlobalCoordinatorTests
         Assert.That(_ports.ToRank(_nodeB, 2), Is.Empty, "FIN_ACK waits for the running checkpoint");
 
         Push(_nodeA, 0, 1);
-        Assert.That(_store.Lines.Last(), Is.EqualTo($"process {Payloads.Job}.1 self"));
+        Assert.That(_store.Lines, Is.EqualTo(new[] { "begin 4" }), "the ranks' lines go out with the sequence's end");
         Push(_nodeB, 2, 3);
-        Assert.That(_store.Lines.Last(), Is.EqualTo("end 4 finished"));
+        Assert.That(_store.Lines, Is.EqualTo(new[] { "begin 4" }.Concat(Enumerable.Range(0, 4).Select(v => $"process {Payloads.Job}.{v} self")).Append("end 4 finished")));
         Assert.That(_ports.JobStates(_nodeA).Last().State, Is.EqualTo(SnapcCkptState.Established));
         Assert.That(_ports.ToRank(_nodeA, 0), Is.Empty, "the reply comes at NONE");
 
@@ -194,14 +194,40 @@ internal sealed class GlobalCoordinatorTests
     }
 
     [Test]
-    public void Restart_and_migrate_requests_are_refused_without_a_checkpoint()
+    public void When_the_job_ends_a_running_and_a_queued_checkpoint_are_answered_at_once_and_no_other_starts()
+    {
+        JobOfFour();
+        _global.RequestCheckpoint(false, _outcomes.Add);
+        _global.RequestCheckpoint(false, _outcomes.Add);
+        Assert.That(_global.JobState, Is.EqualTo(SnapcCkptState.Pending));
+        _global.EndJob("the job ended (mpirun exit status 137)");
+        Assert.That(_outcomes.Select(o => (o.Succeeded, o.Error)), Is.EqualTo(new[]
+        {
+            (false, (string?)"the job ended (mpirun exit status 137)"),
+            (false, (string?)"the job ended (mpirun exit status 137)"),
+        }));
+        Assert.That(_store.Lines, Is.EqualTo(new[] { "begin 4", "end 4 unfinished" }), "the running sequence is closed unfinished");
+        _global.RequestCheckpoint(false, _outcomes.Add);
+        Assert.That(_outcomes.Last().Error, Is.EqualTo("the job is ending"));
+    }
+
+    [Test]
+    public void Restart_and_migrate_requests_are_refused_at_once_with_op_state_minus_1_and_no_checkpoint()
     {
         JobOfFour();
         SnapcMessages.BuildRestart(DssBufferType.NonDescribed, Payloads.Job, 0, "ompi_global_snapshot_1.ckpt", out var restart);
-        FromRank(_nodeA, 0, restart);
+        FromRank(_nodeA, 1, restart);
         SnapcMessages.BuildMigrate(DssBufferType.NonDescribed, Payloads.Job, new[] { new SnapcMigrationEntry(1, "h", -1, 0) }, out var migrate);
         FromRank(_nodeA, 0, migrate);
-        Assert.That(_ports.Sent, Is.Empty);
+        Assert.That(_ports.Sent, Has.Count.EqualTo(2), "one reply each, nothing to the nodes");
+        var replies = new[] { (Vpid: 1u, Event: SnapcOpEvent.Restart), (Vpid: 0u, Event: SnapcOpEvent.Migrate) };
+        foreach (var (vpid, opEvent) in replies)
+        {
+            var reply = _ports.ToRank(_nodeA, vpid).Single();
+            Assert.That(reply.Header.SourceRole, Is.EqualTo(FrameRole.Hnp));
+            Assert.That(SnapcMessages.ParseRequestOpDone(reply.Payload, DssBufferType.NonDescribed, out var done), Is.EqualTo(OpalStatus.Success));
+            Assert.That((done!.Command, done.Event, done.OpState), Is.EqualTo((SnapcCommand.FullRequestOp, opEvent, (int?)-1)));
+        }
         Assert.That(_global.JobState, Is.EqualTo(SnapcCkptState.None));
     }
 }

@@ -27,8 +27,8 @@ internal sealed class SnapshotStoreTests
         var scratch = TestEnvironment.ScratchDir("command-store");
         var store = new SnapshotStore(scratch, "ompi_global_snapshot_7.ckpt");
         Assert.That(store.NextSeq(), Is.EqualTo(0));
-        Assert.That(store.Begin(0) && store.AppendProcess("5.0", "self") && store.AppendProcess("5.1", "self") && store.End(0, finished: true));
-        Assert.That(store.Begin(1) && store.AppendProcess("5.0", "self") && store.End(1, finished: false));
+        Assert.That(store.Begin(0) && store.End(0, finished: true, [("5.0", "self"), ("5.1", "self")]));
+        Assert.That(store.Begin(1) && store.End(1, finished: false, [("5.0", "self")]));
 
         // a new run on the same reference (a restarted job) goes on with seq 2
         var again = new SnapshotStore(scratch, "ompi_global_snapshot_7.ckpt");
@@ -48,7 +48,7 @@ internal sealed class SnapshotStoreTests
         for (var seq = 0; seq < 4; seq++)
         {
             store.Begin(seq);
-            store.End(seq, finished: seq != 3);
+            store.End(seq, finished: seq != 3, []);
         }
         Assert.That(store.Prune(1), Is.EqualTo(new[] { 1, 0 }));
         var left = Directory.EnumerateDirectories(Path.Combine(scratch, "r.ckpt")).Select(Path.GetFileName).OrderBy(n => n).ToArray();

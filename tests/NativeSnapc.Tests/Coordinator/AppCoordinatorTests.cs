@@ -752,6 +752,74 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
+    public void TheMigrationLeaderTakesPartInTheMigrationCheckpointWhileItWaitsForTheReply()
+    {
+        _pipes.Script = p => p.ScriptCheckpoint(allMigrating: true, migrating: false);
+        Init(vpid: 0);
+        var table = new[] { new SnapcMigrationEntry(0, "node07", -1, 0) };
+        _host.OnSend = message =>
+        {
+            if (message.Tag == RmlTag.SnapcFull)
+            {
+                _signal.Raise(); // the HNP starts the migration checkpoint...
+            }
+            else if (message.Tag == RmlTag.Snapc)
+            {
+                // ...and answers once this process's LOCAL_FINISH is in: only a leader that took part gets here.
+                _host.Replies.Enqueue(Bytes(t => (SnapcMessages.BuildMigrateDone(t, out var p), p)));
+            }
+        };
+        var op = new RequestOperation { Event = (int)SnapcOpEvent.Migrate, Leader = 0, MigrationCount = 1, Migrations = table };
+        Assert.That(_coordinator.RequestOp(op), Is.EqualTo(OpalStatus.Success));
+        Assert.That(_host.ServicingReceives, Is.EqualTo(1));
+        Assert.That(_host.IncCoreRecoverCalls, Is.EqualTo(new[] { Restart }), "the migration checkpoint ran here");
+    }
+
+    [Test]
+    public void ARefusedMigrationReturnsAnErrorAtOnceAndTheNextCheckpointIsAnOrdinaryOne()
+    {
+        Init(vpid: 0);
+        var table = new[] { new SnapcMigrationEntry(0, "elsewhere", -1, 1) };
+        _host.OnSend = message =>
+        {
+            if (message.Tag == RmlTag.SnapcFull)
+            {
+                _host.Replies.Enqueue(Reply(SnapcOpEvent.Migrate, -1)); // native-snapc's HNP refuses every migration
+            }
+        };
+        var clock = Stopwatch.StartNew();
+        var op = new RequestOperation { Event = (int)SnapcOpEvent.Migrate, Leader = 0, MigrationCount = 1, Migrations = table };
+        Assert.That(_coordinator.RequestOp(op), Is.EqualTo(OpalStatus.Error));
+        Assert.That(clock.Elapsed, Is.LessThan(Settings.ReleaseTimeout), "no wait for a migration checkpoint that will not come");
+        Assert.That(_host.IncCoreCkptCalls, Is.Empty);
+        Assert.That(_log, Has.Some.Contains("op_state -1"));
+
+        _host.OnSend = null;
+        Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
+        Assert.That(_host.IncCoreCkptCalls, Has.Count.EqualTo(1), "checkpointed, not skipped as a non-migrating process of a migration");
+        Assert.That(_host.IncCoreRecoverCalls, Is.EqualTo(new[] { Continue }));
+    }
+
+    [Test]
+    public void ARefusedRestartReturnsAnErrorAtOnce()
+    {
+        Make(Settings with { TermTimeout = TimeSpan.FromSeconds(30) });
+        Init(vpid: 2);
+        _host.OnSend = message =>
+        {
+            if (message.Tag == RmlTag.SnapcFull)
+            {
+                _host.Replies.Enqueue(Reply(SnapcOpEvent.Restart, -1));
+            }
+        };
+        var clock = Stopwatch.StartNew();
+        var op = new RequestOperation("ompi_global_snapshot_1234.ckpt") { Event = (int)SnapcOpEvent.Restart, Leader = 2, SeqNum = 3 };
+        Assert.That(_coordinator.RequestOp(op), Is.EqualTo(OpalStatus.Error));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        Assert.That(_log, Has.Some.Contains("refused the restart"));
+    }
+
+    [Test]
     public void ARestartRequestIsSentThenWaitsBoundedlyToBeRestarted()
     {
         Init(vpid: 0);

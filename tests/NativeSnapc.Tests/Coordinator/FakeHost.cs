@@ -177,6 +177,24 @@ internal sealed class FakeHost : IHostPort
         return OpalStatus.Success;
     }
 
+    /// <summary>How many times a servicing receive runs its callback before it gives up (the fake's "bound").</summary>
+    public int ServicingPolls { get; set; } = 50;
+
+    public int ReceiveServicing(RmlPeer peer, uint tag, TimeSpan bound, Func<bool> whileWaiting, out byte[] payload)
+    {
+        ServicingReceives++;
+        for (var poll = 0; Replies.Count == 0 && poll < ServicingPolls; poll++)
+        {
+            if (!whileWaiting())
+            {
+                break;
+            }
+        }
+        return Receive(peer, tag, bound, out payload);
+    }
+
+    public int ServicingReceives { get; private set; }
+
     public uint SstoreHandleCurrent { get; set; } = 3;
     public List<SstoreCall> SstoreCalls { get; } = new();
     public int RegisterResult { get; set; } = OpalStatus.Success;

@@ -68,6 +68,9 @@ internal static class SnapcMessageCases
             Reply("CHECKPOINT_DONE", t => Call((DssBufferType b, out byte[] p) => SnapcMessages.BuildCheckpointDone(b, 0, out p), t), SnapcOpEvent.Checkpoint, 0),
             Reply("CHECKPOINT_FAILED", t => Call((DssBufferType b, out byte[] p) => SnapcMessages.BuildCheckpointDone(b, -1, out p), t), SnapcOpEvent.Checkpoint, -1),
             Reply("MIGRATE_DONE", t => Call(SnapcMessages.BuildMigrateDone, t), SnapcOpEvent.Migrate, 0),
+            // native-snapc's HNP refuses these at once, in the form of the completion replies
+            Reply("MIGRATE_REFUSED", t => Call((DssBufferType b, out byte[] p) => SnapcMessages.BuildRequestOpDone(b, SnapcOpEvent.Migrate, -1, out p), t), SnapcOpEvent.Migrate, -1),
+            Reply("RESTART_REFUSED", t => Call((DssBufferType b, out byte[] p) => SnapcMessages.BuildRequestOpDone(b, SnapcOpEvent.Restart, -1, out p), t), SnapcOpEvent.Restart, -1),
         };
         cases.AddRange(CoordinatorMessageCases.Create());
         return cases;

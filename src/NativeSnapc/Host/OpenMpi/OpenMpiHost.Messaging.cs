@@ -110,7 +110,12 @@ internal sealed unsafe partial class OpenMpiHost
     /// tests for checkpoints (the original's waits do not either). On timeout the receive is cancelled and
     /// <see cref="OpalStatus.Timeout"/> returned.
     /// </summary>
-    public int Receive(RmlPeer peer, uint tag, TimeSpan bound, out byte[] payload)
+    public int Receive(RmlPeer peer, uint tag, TimeSpan bound, out byte[] payload) => Receive(peer, tag, bound, null, out payload);
+
+    public int ReceiveServicing(RmlPeer peer, uint tag, TimeSpan bound, Func<bool> whileWaiting, out byte[] payload) =>
+        Receive(peer, tag, bound, whileWaiting, out payload);
+
+    private int Receive(RmlPeer peer, uint tag, TimeSpan bound, Func<bool>? whileWaiting, out byte[] payload)
     {
         payload = [];
         var recvBufferNb = _rml->recv_buffer_nb;
@@ -138,7 +143,7 @@ internal sealed unsafe partial class OpenMpiHost
         var peerName = PeerName(peer);
         recvBufferNb(peerName, tag, OrteRml.NonPersistent, _rmlRecvCallback, rb);
 
-        if (!WaitWhileActive(&rb->active, bound))
+        if (!WaitWhileActive(&rb->active, bound, whileWaiting))
         {
             recvCancel(peerName, tag);
             // rb is deliberately leaked: the cancel is only queued to the ORTE event thread, and a message that
@@ -219,7 +224,7 @@ internal sealed unsafe partial class OpenMpiHost
         _ => throw new ArgumentOutOfRangeException(nameof(peer), peer, "unknown RML peer"),
     };
 
-    private static bool WaitWhileActive(byte* active, TimeSpan bound)
+    private static bool WaitWhileActive(byte* active, TimeSpan bound, Func<bool>? whileWaiting)
     {
         var start = Stopwatch.GetTimestamp();
         var pause = new Libc.TimeSpec { tv_sec = 0, tv_nsec = ReceivePollNanoseconds };
@@ -228,6 +233,10 @@ internal sealed unsafe partial class OpenMpiHost
         while (Volatile.Read(ref *active) != 0)
         {
             if (bound >= TimeSpan.Zero && Stopwatch.GetElapsedTime(start) >= bound)
+            {
+                return false;
+            }
+            if (whileWaiting is not null && !whileWaiting())
             {
                 return false;
             }
