@@ -9,13 +9,13 @@ namespace NativeSnapc.Composition;
 
 /// <summary>
 /// The snapc "full" component (mca_snapc_full_component, src/shim/mca_components.c): its variables, and its
-/// module wired to the host's libopen-rte globals and to the application coordinator of <see cref="Plugin"/>.
+/// module wired to the host's libopen-rte globals and to the application coordinator of <see cref="AppCoordinatorRoot"/>.
 /// </summary>
 internal static unsafe class SnapcFullComponent
 {
     private static readonly OrteSnapcBaseComponent* s_component = (OrteSnapcBaseComponent*)Shim.SnapcFullComponent();
     private static readonly SnapcFullVariables s_variables = new(s_component, Shim.SnapcFullSkipApp());
-    private static readonly SnapcFullModule s_module = new(new SnapcFullHostState(), new PluginAppCoordinator());
+    private static readonly SnapcFullModule s_module = new(new SnapcFullHostState(), new AppCoordinatorRootEntry());
 
     public static int Register()
     {
@@ -69,15 +69,15 @@ internal static unsafe class SnapcFullComponent
 
     public static int RequestOp(nint datum) => s_module.RequestOp(datum);
 
-    /// <summary>The module's view of the application coordinator: the process's one coordinator in <see cref="Plugin"/>.</summary>
-    private sealed class PluginAppCoordinator : IAppCoordinatorEntry
+    /// <summary>The module's view of the application coordinator: the process's one coordinator in <see cref="AppCoordinatorRoot"/>.</summary>
+    private sealed class AppCoordinatorRootEntry : IAppCoordinatorEntry
     {
-        public int Init() => Plugin.AppCoordInit();
+        public int Init() => AppCoordinatorRoot.AppCoordInit();
 
-        public int Finalize() => Plugin.AppCoordFinalize();
+        public int Finalize() => AppCoordinatorRoot.AppCoordFinalize();
 
-        public int FtEvent(int state) => Plugin.AppCoordFtEvent(state);
+        public int FtEvent(int state) => AppCoordinatorRoot.AppCoordFtEvent(state);
 
-        public int RequestOp(nint datum) => Plugin.AppCoordRequestOp(datum);
+        public int RequestOp(nint datum) => AppCoordinatorRoot.AppCoordRequestOp(datum);
     }
 }

@@ -17,7 +17,7 @@ internal static class CoordinatorExports
     {
         try
         {
-            return Plugin.AppCoordInit();
+            return AppCoordinatorRoot.AppCoordInit();
         }
         catch (Exception e)
         {
@@ -31,7 +31,7 @@ internal static class CoordinatorExports
     {
         try
         {
-            return Plugin.AppCoordFinalize();
+            return AppCoordinatorRoot.AppCoordFinalize();
         }
         catch (Exception e)
         {
@@ -45,7 +45,7 @@ internal static class CoordinatorExports
     {
         try
         {
-            return Plugin.AppCoordFtEvent(state);
+            return AppCoordinatorRoot.AppCoordFtEvent(state);
         }
         catch (Exception e)
         {
@@ -59,7 +59,7 @@ internal static class CoordinatorExports
     {
         try
         {
-            return Plugin.AppCoordRequestOp(datum);
+            return AppCoordinatorRoot.AppCoordRequestOp(datum);
         }
         catch (Exception e)
         {

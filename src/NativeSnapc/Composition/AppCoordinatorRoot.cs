@@ -8,12 +8,13 @@ using NativeSnapc.Protocol.Wire;
 namespace NativeSnapc.Composition;
 
 /// <summary>
-/// The plug-in's one coordinator per process, wired to the Open MPI 4.1 host it was loaded into and to
-/// the real channels. app_coord_init builds it; the other exports use it. Only init and finalize are
-/// serialised: ft_event and request_op re-enter the coordinator through the host (a request_op loop
-/// calls opal_cr_test_if_checkpoint_ready, which calls the notify callback).
+/// The composition root of the application coordinator (beside <see cref="RankRuntimeRoot"/>): the process's one
+/// <see cref="AppCoordinator"/>, wired to the Open MPI 4.1 host it was loaded into and to the real channels.
+/// app_coord_init builds it; the other exports use it. Only init and finalize are serialised: ft_event and
+/// request_op re-enter the coordinator through the host (a request_op loop calls opal_cr_test_if_checkpoint_ready,
+/// which calls the notify callback).
 /// </summary>
-internal static class Plugin
+internal static class AppCoordinatorRoot
 {
     private static readonly object s_lifecycle = new();
     private static volatile AppCoordinator? s_coordinator;
