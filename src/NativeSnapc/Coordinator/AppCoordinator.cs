@@ -54,7 +54,7 @@ internal sealed partial class AppCoordinator
     /// <summary>True once the sentinel was read: the local coordinator now waits for a final state.</summary>
     private bool _handshakeComplete;
 
-    private IHostSnapshot? _localSnapshot;
+    private IOwnedCrsSnapshot? _localSnapshot;
     private CheckpointOptions? _currentOptions;
 
     /// <summary>What <see cref="_currentOptions"/> points at during an attempt.</summary>

@@ -76,7 +76,7 @@ internal interface IHostPort
     int IncCorePrep();
 
     /// <summary><c>opal_cr_inc_core_ckpt(pid, snapshot, options, &amp;state)</c>; copies <c>options</c> in and back.</summary>
-    int IncCoreCkpt(int pid, IHostSnapshot snapshot, CheckpointOptions options, ref int state);
+    int IncCoreCkpt(int pid, IOwnedCrsSnapshot snapshot, CheckpointOptions options, ref int state);
 
     /// <summary><c>opal_cr_inc_core_recover(state)</c>.</summary>
     int IncCoreRecover(int state);
@@ -127,11 +127,15 @@ internal interface IHostPort
     /// LOCAL_SNAP_LOC and LOCAL_SNAP_META, stored straight into the fields as the original does (left NULL when
     /// the sstore has none).
     /// </summary>
-    IHostSnapshot CreateSnapshot(uint ssHandle);
+    IOwnedCrsSnapshot CreateSnapshot(uint ssHandle);
 }
 
-/// <summary>A host <c>opal_crs_base_snapshot_t</c> the coordinator hands to the CRS.</summary>
-internal interface IHostSnapshot : IDisposable
+/// <summary>
+/// An <c>opal_crs_base_snapshot_t</c> (mirror: <c>OpalCrsBaseSnapshot</c>) the host made for one attempt: the
+/// coordinator owns it (Dispose releases it) and hands it to the CRS, which fills it. The CRS side's view of the
+/// same C struct, passed in by its caller, is <c>Crs.ICallerCrsSnapshot</c>.
+/// </summary>
+internal interface IOwnedCrsSnapshot : IDisposable
 {
     string? ComponentName { get; set; }
 

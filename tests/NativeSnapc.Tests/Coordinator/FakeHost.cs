@@ -101,7 +101,7 @@ internal sealed class FakeHost : IHostPort
 
     public List<(int Pid, CheckpointOptions Options)> IncCoreCkptCalls { get; } = new();
 
-    public int IncCoreCkpt(int pid, IHostSnapshot snapshot, CheckpointOptions options, ref int state)
+    public int IncCoreCkpt(int pid, IOwnedCrsSnapshot snapshot, CheckpointOptions options, ref int state)
     {
         IncCoreCkptCalls.Add((pid, options));
         var (status, newState) = Checkpointer(options);
@@ -213,18 +213,18 @@ internal sealed class FakeHost : IHostPort
         return SyncResult;
     }
 
-    public List<FakeSnapshot> Snapshots { get; } = new();
+    public List<FakeOwnedCrsSnapshot> Snapshots { get; } = new();
 
-    public IHostSnapshot CreateSnapshot(uint ssHandle)
+    public IOwnedCrsSnapshot CreateSnapshot(uint ssHandle)
     {
         SstoreGetAttr(ssHandle, SstoreKey.LocalSnapLoc, out var directory);
         SstoreGetAttr(ssHandle, SstoreKey.LocalSnapMeta, out var metadata);
-        var snapshot = new FakeSnapshot { SnapshotDirectory = directory, MetadataFilename = metadata };
+        var snapshot = new FakeOwnedCrsSnapshot { SnapshotDirectory = directory, MetadataFilename = metadata };
         Snapshots.Add(snapshot);
         return snapshot;
     }
 
-    internal sealed class FakeSnapshot : IHostSnapshot
+    internal sealed class FakeOwnedCrsSnapshot : IOwnedCrsSnapshot
     {
         public string? ComponentName { get; set; }
         public string? SnapshotDirectory { get; set; }

@@ -242,7 +242,7 @@ public static unsafe class HostedScenarios
     private static void Snapshot()
     {
         var host = BindWithFakes();
-        var snapshot = (HostSnapshot)host.CreateSnapshot(7);
+        var snapshot = (OwnedCrsSnapshot)host.CreateSnapshot(7);
         var raw = snapshot.Pointer;
         Expect(raw->super.super.obj_class == (OpalClass*)Sym("opal_crs_base_snapshot_t_class"), "snapshot class");
         Equal(1, raw->super.super.obj_reference_count, "snapshot reference count");
@@ -591,7 +591,7 @@ public static unsafe class HostedScenarios
         Equal(OpalStatus.Success, host.IncCoreCkpt(Environment.ProcessId, snapshot, options, ref state), "checkpoint, continue");
         var call = s_crsCalls.Single();
         Equal(Environment.ProcessId, call.Pid, "pid");
-        Expect(call.Snapshot == (nint)((HostSnapshot)snapshot).Pointer, "the host snapshot was passed");
+        Expect(call.Snapshot == (nint)((OwnedCrsSnapshot)snapshot).Pointer, "the host snapshot was passed");
         Equal("self", call.ComponentName, "snapshot seen by the CRS");
         Equal("1101", call.Options, "options copied in (term stop prep recover)");
         // CONTINUE with term: the host turns the state into TERM and keeps term; the fake cleared stop.
@@ -790,7 +790,7 @@ public static unsafe class HostedScenarios
 
     private sealed class ScenarioFailure(string message) : Exception(message);
 
-    private sealed class ForeignSnapshot : IHostSnapshot
+    private sealed class ForeignSnapshot : IOwnedCrsSnapshot
     {
         public string? ComponentName { get; set; }
         public string? SnapshotDirectory { get; set; }

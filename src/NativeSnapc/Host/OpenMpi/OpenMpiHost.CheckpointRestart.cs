@@ -145,10 +145,10 @@ internal sealed unsafe partial class OpenMpiHost
 
     public int IncCorePrep() => _incCorePrep();
 
-    public int IncCoreCkpt(int pid, IHostSnapshot snapshot, CheckpointOptions options, ref int state)
+    public int IncCoreCkpt(int pid, IOwnedCrsSnapshot snapshot, CheckpointOptions options, ref int state)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (snapshot is not HostSnapshot hostSnapshot || hostSnapshot.Pointer == null)
+        if (snapshot is not OwnedCrsSnapshot owned || owned.Pointer == null)
         {
             Log.Error("native-snapc: opal_cr_inc_core_ckpt needs a live snapshot made by this host's CreateSnapshot");
             return OpalStatus.BadParam;
@@ -170,7 +170,7 @@ internal sealed unsafe partial class OpenMpiHost
         hostOptions->inc_recover_only = ToByte(options.IncRecoverOnly);
 
         var hostState = state;
-        var status = _incCoreCkpt(pid, hostSnapshot.Pointer, hostOptions, &hostState);
+        var status = _incCoreCkpt(pid, owned.Pointer, hostOptions, &hostState);
         state = hostState;
 
         // The host rewrites term (cleared unless the CRS continued); copy all four back.
@@ -216,7 +216,7 @@ internal sealed unsafe partial class OpenMpiHost
 
     // ---- CRS objects ------------------------------------------------------------------------------
 
-    public IHostSnapshot CreateSnapshot(uint ssHandle)
+    public IOwnedCrsSnapshot CreateSnapshot(uint ssHandle)
     {
         var snapshot = (OpalCrsBaseSnapshot*)_objects.New(_snapshotClass);
         if (snapshot == null)
@@ -236,10 +236,10 @@ internal sealed unsafe partial class OpenMpiHost
             released.Attach(snapshot);
             return released;
         }
-        return _lastSnapshot = new HostSnapshot(snapshot);
+        return _lastSnapshot = new OwnedCrsSnapshot(snapshot);
     }
 
-    private HostSnapshot? _lastSnapshot;
+    private OwnedCrsSnapshot? _lastSnapshot;
 
     // C bool globals are one byte; any non-zero byte is true.
     private static bool ReadBool(byte* cell) => Volatile.Read(ref *cell) != 0;
