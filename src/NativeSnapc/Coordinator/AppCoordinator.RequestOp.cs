@@ -83,8 +83,8 @@ internal sealed partial class AppCoordinator
     {
         DrainOwedReplies();
         Log.Verbose(5, $"App) Request_op: Sending request ({op.Event,3})...");
-        var bufferType = _host.BufferType;
-        var jobId = _host.MyName.jobid;
+        var bufferType = _messaging.BufferType;
+        var jobId = _identity.MyName.jobid;
         int status;
         byte[] message;
         switch (op.OpEvent)
@@ -118,14 +118,14 @@ internal sealed partial class AppCoordinator
         if (op.OpEvent == SnapcOpEvent.Checkpoint)
         {
             // The original never reset this, so every checkpoint after the first returned before taking part.
-            _currentCrState = CrsNone;
+            _currentCrState = OpalCrsState.None;
         }
         else if (op.OpEvent == SnapcOpEvent.Migrate)
         {
             _currentlyAllMigrating = true;
         }
 
-        status = _host.Send(RmlPeer.Hnp, RmlTag.SnapcFull, message);
+        status = _messaging.Send(RmlPeer.Hnp, RmlTag.SnapcFull, message);
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) request_op: Error: cannot send the request to the HNP ({status})");
@@ -141,7 +141,7 @@ internal sealed partial class AppCoordinator
     private int WaitForCheckpoint(RequestOperation op)
     {
         var finished = WaitServicingCheckpoints(
-            () => _currentCrState is CrsContinue or CrsRestart or CrsError or CrsTerm, _settings.ReleaseTimeout);
+            () => _currentCrState is OpalCrsState.Continue or OpalCrsState.Restart or OpalCrsState.Error or OpalCrsState.Term, _settings.ReleaseTimeout);
         if (!finished)
         {
             Log.Error($"App) request_op: Error: the checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
@@ -149,14 +149,14 @@ internal sealed partial class AppCoordinator
             return OpalStatus.Timeout;
         }
 
-        if (_currentCrState == CrsRestart)
+        if (_currentCrState == OpalCrsState.Restart)
         {
             // Restarted from the image: the reply would go to the old process.
             FillSnapshotReference(op, _currentSsHandle);
-            _currentCrState = CrsNone;
+            _currentCrState = OpalCrsState.None;
             return OpalStatus.Success;
         }
-        if (_currentCrState == CrsError)
+        if (_currentCrState == OpalCrsState.Error)
         {
             // The request failed here. Open MPI 4.1's HNP may answer it late (op_state -1) or never: do not
             // wait, but do not take that answer for the reply to a later request either (DrainOwedReplies).
@@ -241,7 +241,7 @@ internal sealed partial class AppCoordinator
         Log.Verbose(5, "App) Quiesce_end: Recovering the stack...");
         _localSnapshot!.ComponentName ??= "";
 
-        var crState = CrsContinue;
+        var crState = OpalCrsState.Continue;
         var status = Stage2(ref crState, setComponentName: _currentlyMigrating || !_currentlyAllMigrating);
         status = First(status, Recover(crState));
         status = First(status, Stage3(crState, skipFinishMessage: false, keepCheckpointActive: false));
@@ -262,17 +262,17 @@ internal sealed partial class AppCoordinator
             Log.Error("App) request_op: Error: QUIESCE_CHECKPOINT outside a quiesced region");
             return OpalStatus.Error;
         }
-        var crState = CrsRunning;
-        var status = _host.IncCoreCkpt(_host.GetPid(), _localSnapshot!, _currentOptions!, ref crState);
+        var crState = OpalCrsState.Running;
+        var status = _inc.IncCoreCkpt(_identity.GetPid(), _localSnapshot!, _currentOptions!, ref crState);
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) request_op: Error: the checkpointer failed in the quiesced region ({status})");
         }
 
-        if (crState != CrsRestart)
+        if (crState != OpalCrsState.Restart)
         {
             // The original pushed no component name here: CRS_COMP was only set in stage 2.
-            var name = _localSnapshot!.ComponentName ?? NonEmpty(_host.SelectedCrsComponentName);
+            var name = _localSnapshot!.ComponentName ?? NonEmpty(_crs.SelectedCrsComponentName);
             if (name is not null)
             {
                 SetAttr(_currentSsHandle, SstoreKey.LocalCrsComp, name);
@@ -281,11 +281,11 @@ internal sealed partial class AppCoordinator
         }
         FillSnapshotReference(op, _currentSsHandle);
 
-        if (crState == CrsRestart)
+        if (crState == OpalCrsState.Restart)
         {
             // Resumed from the image taken here: the quiesce handshake belongs to the old process.
-            status = First(status, _host.IncCoreRecover(CrsRestart));
-            status = First(status, Stage3(CrsRestart, skipFinishMessage: false, keepCheckpointActive: false));
+            status = First(status, _inc.IncCoreRecover(OpalCrsState.Restart));
+            status = First(status, Stage3(OpalCrsState.Restart, skipFinishMessage: false, keepCheckpointActive: false));
             _currentOptions = null;
             _appNotifProcessed = false;
         }

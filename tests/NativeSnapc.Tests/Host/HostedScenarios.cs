@@ -481,15 +481,15 @@ public static unsafe class HostedScenarios
 
         var request = (int*)Sym("opal_cr_checkpoint_request");
         Equal((nint)request, host.CheckpointRequestCell, "CheckpointRequestCell");
-        Equal(4, host.CheckpointRequest, "opal_cr_checkpoint_request (OPAL_CR_STATUS_NONE)");
-        host.CheckpointRequest = 5;
+        Equal(OpalCrCkptCmdState.StatusNone, host.CheckpointRequest, "opal_cr_checkpoint_request (OPAL_CR_STATUS_NONE)");
+        host.CheckpointRequest = OpalCrCkptCmdState.StatusRequested;
         Equal(5, *request, "opal_cr_checkpoint_request written");
-        host.CheckpointRequest = 4;
+        host.CheckpointRequest = OpalCrCkptCmdState.StatusNone;
         var state = (int*)Sym("opal_cr_checkpointing_state");
-        Equal(4, host.CheckpointingState, "opal_cr_checkpointing_state");
-        host.CheckpointingState = 6;
+        Equal(OpalCrCkptCmdState.StatusNone, host.CheckpointingState, "opal_cr_checkpointing_state");
+        host.CheckpointingState = OpalCrCkptCmdState.StatusRunning;
         Equal(6, *state, "opal_cr_checkpointing_state written");
-        host.CheckpointingState = 4;
+        host.CheckpointingState = OpalCrCkptCmdState.StatusNone;
 
         CheckBool("opal_cr_currently_stalled", false, () => host.CurrentlyStalled, v => host.CurrentlyStalled = v);
         CheckBool("opal_cr_stall_check", false, () => host.StallCheck, v => host.StallCheck = v);
@@ -535,20 +535,20 @@ public static unsafe class HostedScenarios
         var host = BindWithFakes();
         var states = new List<int>();
         Equal(0, PeekNotifyCallback(), "precondition: stock 4.1.4 registers no notify callback");
-        Equal(OpalStatus.Success, host.RegisterNotifyCallback(state => { states.Add(state); return OpalStatus.Success; }), "register");
+        Equal(OpalStatus.Success, host.RegisterNotifyCallback(state => { states.Add((int)state); return OpalStatus.Success; }), "register");
         var trampoline = PeekNotifyCallback();
         Expect(trampoline != 0, "nothing registered");
 
         // The real opal_cr_test_if_checkpoint_ready answers a request with no CRS selected with CMD_NULL...
-        host.CheckpointRequest = (int)OpalCrCkptCmdState.StatusRequested;
+        host.CheckpointRequest = OpalCrCkptCmdState.StatusRequested;
         host.TestIfCheckpointReady();
         Equal("2", string.Join(",", states), "notify states (OPAL_CHECKPOINT_CMD_NULL)");
-        Equal((int)OpalCrCkptCmdState.StatusNone, host.CheckpointRequest, "request reset by the host");
+        Equal(OpalCrCkptCmdState.StatusNone, host.CheckpointRequest, "request reset by the host");
         // ...one during a running checkpoint with IN_PROGRESS, and a stalled one with START.
-        host.CheckpointingState = (int)OpalCrCkptCmdState.StatusRunning;
-        host.CheckpointRequest = (int)OpalCrCkptCmdState.StatusRequested;
+        host.CheckpointingState = OpalCrCkptCmdState.StatusRunning;
+        host.CheckpointRequest = OpalCrCkptCmdState.StatusRequested;
         host.TestIfCheckpointReady();
-        host.CheckpointingState = (int)OpalCrCkptCmdState.StatusNone;
+        host.CheckpointingState = OpalCrCkptCmdState.StatusNone;
         host.CurrentlyStalled = true;
         host.TestIfCheckpointReady();
         host.CurrentlyStalled = false;
@@ -580,7 +580,7 @@ public static unsafe class HostedScenarios
         var snapshot = host.CreateSnapshot(7);
         snapshot.ComponentName = "self";
         var options = new CheckpointOptions { Term = true, Stop = true, IncPrepOnly = false, IncRecoverOnly = true };
-        var state = (int)OpalCrsState.Running;
+        var state = OpalCrsState.Running;
 
         // opal_crs.crs_checkpoint is NULL in stock 4.1.4, and opal_cr_inc_core_ckpt would jump through it.
         Equal(OpalStatus.NotSupported, host.IncCoreCkpt(Environment.ProcessId, snapshot, options, ref state), "no CRS selected");
@@ -595,27 +595,27 @@ public static unsafe class HostedScenarios
         Equal("self", call.ComponentName, "snapshot seen by the CRS");
         Equal("1101", call.Options, "options copied in (term stop prep recover)");
         // CONTINUE with term: the host turns the state into TERM and keeps term; the fake cleared stop.
-        Equal((int)OpalCrsState.Term, state, "state");
-        Equal((int)OpalCrCkptCmdState.StatusTerm, host.CheckpointingState, "opal_cr_checkpointing_state");
+        Equal(OpalCrsState.Term, state, "state");
+        Equal(OpalCrCkptCmdState.StatusTerm, host.CheckpointingState, "opal_cr_checkpointing_state");
         Expect(options.Term && !options.Stop && !options.IncPrepOnly && options.IncRecoverOnly, "options copied back");
 
         s_crsCalls.Clear();
         s_crsResultState = OpalCrsState.Restart;
         options = new CheckpointOptions { Term = true, Stop = true };
         Equal(OpalStatus.Success, host.IncCoreCkpt(Environment.ProcessId, snapshot, options, ref state), "checkpoint, restart");
-        Equal((int)OpalCrsState.Restart, state, "state");
+        Equal(OpalCrsState.Restart, state, "state");
         Expect(!options.Term, "the host clears term on anything but CONTINUE");
-        Equal((int)OpalCrCkptCmdState.StatusRestartPre, host.CheckpointingState, "opal_cr_checkpointing_state");
+        Equal(OpalCrCkptCmdState.StatusRestartPre, host.CheckpointingState, "opal_cr_checkpointing_state");
 
         Equal(OpalStatus.BadParam, host.IncCoreCkpt(1, new ForeignSnapshot(), options, ref state), "a snapshot not made by the host");
         snapshot.Dispose();
         Equal(OpalStatus.BadParam, host.IncCoreCkpt(1, snapshot, options, ref state), "a disposed snapshot");
 
         // prep and recover run the real opal_cr_coord (registered by opal_cr_init).
-        host.CheckpointingState = (int)OpalCrCkptCmdState.StatusRunning;
+        host.CheckpointingState = OpalCrCkptCmdState.StatusRunning;
         Equal(OpalStatus.Success, host.IncCorePrep(), "opal_cr_inc_core_prep");
-        Equal(OpalStatus.Success, host.IncCoreRecover((int)OpalCrsState.Continue), "opal_cr_inc_core_recover");
-        Equal((int)OpalCrCkptCmdState.StatusRestartPost, host.CheckpointingState, "state set by opal_cr_coord");
+        Equal(OpalStatus.Success, host.IncCoreRecover(OpalCrsState.Continue), "opal_cr_inc_core_recover");
+        Equal(OpalCrCkptCmdState.StatusRestartPost, host.CheckpointingState, "state set by opal_cr_coord");
         crs->crs_checkpoint = null;
     }
 

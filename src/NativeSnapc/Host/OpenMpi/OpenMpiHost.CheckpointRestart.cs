@@ -10,11 +10,11 @@ using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Host.OpenMpi;
 
-// Identity, the opal_cr globals and functions, the notify callback, timers and CRS objects.
+// IHostIdentity, ICheckpointRequests (the opal_cr globals and the notify callback), IIncCore, ICheckpointTimers and ICrsObjects.
 internal sealed unsafe partial class OpenMpiHost
 {
     // The notify trampoline is a static C entry point, so the callback it forwards to is static too.
-    private static volatile Func<int, int>? s_notifyCallback;
+    private static volatile Func<OpalCrCkptCmdState, int>? s_notifyCallback;
 
     // The callback registered before ours (NULL in stock 4.1.4, whose opal_cr_init installs none).
     private nint _previousNotifyCallback;
@@ -47,16 +47,16 @@ internal sealed unsafe partial class OpenMpiHost
     public nint CheckpointRequestCell => (nint)_checkpointRequest;
 
     // The signal handler writes opal_cr_checkpoint_request asynchronously: every access is volatile.
-    public int CheckpointRequest
+    public OpalCrCkptCmdState CheckpointRequest
     {
-        get => Volatile.Read(ref *_checkpointRequest);
-        set => Volatile.Write(ref *_checkpointRequest, value);
+        get => (OpalCrCkptCmdState)Volatile.Read(ref *_checkpointRequest);
+        set => Volatile.Write(ref *_checkpointRequest, (int)value);
     }
 
-    public int CheckpointingState
+    public OpalCrCkptCmdState CheckpointingState
     {
-        get => Volatile.Read(ref *_checkpointingState);
-        set => Volatile.Write(ref *_checkpointingState, value);
+        get => (OpalCrCkptCmdState)Volatile.Read(ref *_checkpointingState);
+        set => Volatile.Write(ref *_checkpointingState, (int)value);
     }
 
     public bool CurrentlyStalled
@@ -88,7 +88,7 @@ internal sealed unsafe partial class OpenMpiHost
 
     // ---- notify callback --------------------------------------------------------------------------
 
-    public int RegisterNotifyCallback(Func<int, int> callback)
+    public int RegisterNotifyCallback(Func<OpalCrCkptCmdState, int> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
         s_notifyCallback = callback;
@@ -127,7 +127,7 @@ internal sealed unsafe partial class OpenMpiHost
                 Log.Error($"native-snapc: the checkpoint notify callback was called (state {state}) with no coordinator registered");
                 return OpalStatus.Error;
             }
-            return callback(state);
+            return callback((OpalCrCkptCmdState)state);
         }
         catch (Exception error)
         {
@@ -145,7 +145,7 @@ internal sealed unsafe partial class OpenMpiHost
 
     public int IncCorePrep() => _incCorePrep();
 
-    public int IncCoreCkpt(int pid, IOwnedCrsSnapshot snapshot, CheckpointOptions options, ref int state)
+    public int IncCoreCkpt(int pid, IOwnedCrsSnapshot snapshot, CheckpointOptions options, ref OpalCrsState state)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (snapshot is not OwnedCrsSnapshot owned || owned.Pointer == null)
@@ -169,9 +169,9 @@ internal sealed unsafe partial class OpenMpiHost
         hostOptions->inc_prep_only = ToByte(options.IncPrepOnly);
         hostOptions->inc_recover_only = ToByte(options.IncRecoverOnly);
 
-        var hostState = state;
+        var hostState = (int)state;
         var status = _incCoreCkpt(pid, owned.Pointer, hostOptions, &hostState);
-        state = hostState;
+        state = (OpalCrsState)hostState;
 
         // The host rewrites term (cleared unless the CRS continued); copy all four back.
         options.Term = hostOptions->term != 0;
@@ -182,7 +182,7 @@ internal sealed unsafe partial class OpenMpiHost
         return status;
     }
 
-    public int IncCoreRecover(int state) => _incCoreRecover(state);
+    public int IncCoreRecover(OpalCrsState state) => _incCoreRecover((int)state);
 
     // ---- timers: OPAL_CR_CLEAR_TIMERS / SET_TIMER / DISPLAY_ALL_TIMERS (opal/runtime/opal_cr.h) ----
 
