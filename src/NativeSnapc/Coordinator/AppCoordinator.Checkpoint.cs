@@ -9,15 +9,16 @@ using NativeSnapc.Protocol.Wire;
 namespace NativeSnapc.Coordinator;
 
 /// <summary>
-/// One checkpoint attempt, as the host's <c>opal_cr_test_if_checkpoint_ready</c> drives it through the
-/// notify callback (snapc_full_app_notify_response and its stages, docs/protocol.md#handshake).
+/// One checkpoint attempt (<see cref="CheckpointAttempt"/>), as the host's <c>opal_cr_test_if_checkpoint_ready</c>
+/// drives it through the notify callback (snapc_full_app_notify_response and its stages, docs/protocol.md#handshake):
+/// <see cref="OpenHandshake"/>, the checkpointer, <see cref="RecordCheckpoint"/>, <see cref="EndAttempt"/>.
 /// </summary>
 internal sealed partial class AppCoordinator
 {
-    /// <summary>Between stage 1 and stage 3 of an attempt.</summary>
-    private bool _attemptOpen;
-
-    /// <summary>The next notify call is the one <see cref="KeepRequestArrivedDuringRefusal"/> asked for.</summary>
+    /// <summary>
+    /// The next notify call is the one <see cref="KeepRequestArrivedDuringRefusal"/> asked for when a refused attempt
+    /// ended; it outlives that attempt.
+    /// </summary>
     private bool _replayRequest;
 
     /// <summary>snapc_full_app_notify_response(resp), with what it allocated counted (reported at finalize).</summary>
@@ -55,7 +56,6 @@ internal sealed partial class AppCoordinator
             }
             return OpalStatus.Success;
         }
-        _currentOptions ??= _optionsOfAttempts.Cleared();
 
         if (!_requests.CurrentlyStalled)
         {
@@ -63,8 +63,8 @@ internal sealed partial class AppCoordinator
             _inc.FlushRestartFiles = true;
 
             Log.Verbose(10, "App) notify_response: Stage 1...");
-            _attemptOpen = true;
-            var status = Stage1(response);
+            _attempt.Begin();
+            var status = OpenHandshake(response);
             if (status != OpalStatus.Success)
             {
                 status = FailAttempt(status);
@@ -74,8 +74,8 @@ internal sealed partial class AppCoordinator
                 }
                 return status;
             }
-            _notifyCrState = OpalCrsState.Running;
-            _currentCrState = OpalCrsState.Running;
+            _attempt.StartingCrState = OpalCrsState.Running;
+            _publishedCrState = OpalCrsState.Running;
             Log.Verbose(10, "App) notify_response: Start checkpoint...");
         }
         return TakeCheckpoint();
@@ -85,8 +85,8 @@ internal sealed partial class AppCoordinator
     private int TakeCheckpoint()
     {
         _requests.CurrentlyStalled = false;
-        var options = _currentOptions!;
-        var crState = _notifyCrState;
+        var options = _attempt.Options;
+        var crState = _attempt.StartingCrState;
         var pid = _identity.GetPid();
         var exitStatus = OpalStatus.Success;
 
@@ -96,10 +96,10 @@ internal sealed partial class AppCoordinator
             crState = OpalCrsState.Continue;
             // The original also skipped the final handshake, which left the local coordinator waiting
             // forever: report a skipped checkpoint and take part in the rest of the protocol.
-            SetAttr(_currentSsHandle, SstoreKey.LocalSkipCkpt, "1");
-            _currentCrState = crState;
-            exitStatus = Stage2(ref crState, setComponentName: false);
-            _currentCrState = crState;
+            SetAttr(_attempt.SsHandle, SstoreKey.LocalSkipCkpt, "1");
+            _publishedCrState = crState;
+            exitStatus = RecordCheckpoint(ref crState, setComponentName: false);
+            _publishedCrState = crState;
         }
         else
         {
@@ -123,19 +123,19 @@ internal sealed partial class AppCoordinator
             }
             Log.Verbose(10, "App) notify_response: Normal operation...");
 
-            if (_currentlyAllMigrating)
+            if (_attempt.AllMigrating)
             {
                 _inc.ContinueLikeRestart = true;
                 _inc.FlushRestartFiles = false;
             }
-            if (!_currentlyMigrating && _currentlyAllMigrating)
+            if (!_attempt.Migrating && _attempt.AllMigrating)
             {
                 Log.Verbose(2, $"App) notify_response: Skipping App. ({pid}) - This process is not migrating");
                 crState = OpalCrsState.Continue;
             }
             else
             {
-                status = _inc.IncCoreCkpt(pid, _localSnapshot!, options, ref crState);
+                status = _inc.IncCoreCkpt(pid, _attempt.Snapshot!, options, ref crState);
                 if (status != OpalStatus.Success)
                 {
                     Log.Error($"App) notify_response: Error: the checkpointer failed ({status}, state {(int)crState})");
@@ -147,15 +147,15 @@ internal sealed partial class AppCoordinator
                     }
                 }
             }
-            _currentCrState = crState;
+            _publishedCrState = crState;
 
             // On restart this process is no longer attached to the local coordinator of the checkpoint.
             if (crState != OpalCrsState.Restart)
             {
                 Log.Verbose(5, "App) notify_response: Stage 2...");
-                status = Stage2(ref crState, setComponentName: _currentlyMigrating || !_currentlyAllMigrating);
+                status = RecordCheckpoint(ref crState, setComponentName: _attempt.Migrating || !_attempt.AllMigrating);
                 exitStatus = First(exitStatus, status);
-                _currentCrState = crState;
+                _publishedCrState = crState;
             }
 
             exitStatus = First(exitStatus, Recover(crState));
@@ -175,7 +175,7 @@ internal sealed partial class AppCoordinator
         {
             Log.Verbose(5, $"App) notify_response: Unknown cr_state({(int)crState}) [{pid}]");
         }
-        return FinishAttempt(crState, exitStatus, terminateIfAsked: true);
+        return EndAttemptAndReturn(crState, exitStatus, terminateIfAsked: true);
     }
 
     /// <summary>
@@ -196,7 +196,7 @@ internal sealed partial class AppCoordinator
     /// </summary>
     private int Recover(OpalCrsState crState)
     {
-        var state = _currentlyAllMigrating && !_currentlyMigrating ? OpalCrsState.Restart : crState;
+        var state = _attempt.AllMigrating && !_attempt.Migrating ? OpalCrsState.Restart : crState;
         var status = _inc.IncCoreRecover(state);
         if (status != OpalStatus.Success)
         {
@@ -216,17 +216,17 @@ internal sealed partial class AppCoordinator
             // Nobody joined on the pipes: the local coordinator gave up (or never came). It used up this id
             // when it signalled, so the next attempt takes the next id, as in the original.
             Log.Error($"App) notify_response: Error: no local coordinator joined the handshake ({status}); no checkpoint taken");
-            _currentCrState = OpalCrsState.Error;
-            return FinishAttempt(OpalCrsState.Error, status, terminateIfAsked: false);
+            _publishedCrState = OpalCrsState.Error;
+            return EndAttemptAndReturn(OpalCrsState.Error, status, terminateIfAsked: false);
         }
 
         Log.Error($"App) notify_response: Error: the checkpoint was refused or failed before it started ({status}); no checkpoint taken");
-        if (_handshakeComplete)
+        if (_attempt.HandshakeComplete)
         {
             ReportFinalState(OpalCrsState.Error);
         }
-        _currentCrState = OpalCrsState.Error;
-        return FinishAttempt(OpalCrsState.Error, status, terminateIfAsked: false);
+        _publishedCrState = OpalCrsState.Error;
+        return EndAttemptAndReturn(OpalCrsState.Error, status, terminateIfAsked: false);
     }
 
     /// <summary>Tells the local coordinator a final state without waiting for a release (used for ERROR, which the HNP never releases).</summary>
@@ -248,12 +248,12 @@ internal sealed partial class AppCoordinator
     private int _attemptsFinished;
     private bool _lastAttemptSucceeded;
 
-    /// <summary>Stage 3 and what follows it in notify_response: the optional wait for termination.</summary>
-    private int FinishAttempt(OpalCrsState crState, int exitStatus, bool terminateIfAsked)
+    /// <summary>Stage 3 and what follows it in notify_response: the attempt counted, the optional wait for termination.</summary>
+    private int EndAttemptAndReturn(OpalCrsState crState, int exitStatus, bool terminateIfAsked)
     {
         Log.Verbose(5, "App) notify_response: Stage 3...");
-        var terminate = terminateIfAsked && _currentOptions?.Term == true;
-        exitStatus = First(exitStatus, Stage3(crState, skipFinishMessage: false, keepCheckpointActive: terminate));
+        var terminate = terminateIfAsked && _attempt.Options.Term;
+        exitStatus = First(exitStatus, EndAttempt(crState, skipFinishMessage: false, keepCheckpointActive: terminate));
         Volatile.Write(ref _lastAttemptSucceeded, exitStatus == OpalStatus.Success && crState is OpalCrsState.Continue or OpalCrsState.Restart or OpalCrsState.Term);
         Interlocked.Increment(ref _attemptsFinished);
         if (terminate)
@@ -262,15 +262,17 @@ internal sealed partial class AppCoordinator
             exitStatus = First(exitStatus, WaitForTermination("terminate after the checkpoint"));
             _signal.EndCheckpoint();
         }
-        _currentOptions = null;
         return exitStatus;
     }
 
     // ---- stage 1: pipes, handshake, sstore ---------------------------------------------------------
 
-    private int Stage1(OpalCrCkptCmdState response)
+    /// <summary>
+    /// app_notify_resp_stage_1: opens the pipes, runs the handshake's first half, registers the handle it delivered
+    /// with the sstore and makes the snapshot object for it.
+    /// </summary>
+    private int OpenHandshake(OpalCrCkptCmdState response)
     {
-        _handshakeComplete = false;
         _timers.ClearTimers((int)MyVpid);
         _timers.SetTimer(OpalCr.TimerEntry0);
 
@@ -292,23 +294,22 @@ internal sealed partial class AppCoordinator
         _timers.SetTimer(OpalCr.TimerEntry1);
 
         Log.Verbose(10, "App) notify_response: Register with SStore...");
-        status = _store.SstoreRegisterHandle(_currentSsHandle);
+        status = _store.SstoreRegisterHandle(_attempt.SsHandle);
         if (status != OpalStatus.Success)
         {
-            Log.Error($"App) notify_response: Error: cannot register sstore handle {_currentSsHandle} ({status})");
+            Log.Error($"App) notify_response: Error: cannot register sstore handle {_attempt.SsHandle} ({status})");
             return status;
         }
 
-        if (!_currentlyMigrating && _currentlyAllMigrating)
+        if (!_attempt.Migrating && _attempt.AllMigrating)
         {
-            SetAttr(_currentSsHandle, SstoreKey.LocalSkipCkpt, "1");
+            SetAttr(_attempt.SsHandle, SstoreKey.LocalSkipCkpt, "1");
         }
-        _localSnapshot?.Dispose();
-        _localSnapshot = _crs.CreateSnapshot(_currentSsHandle);
+        _attempt.Snapshot = _crs.CreateSnapshot(_attempt.SsHandle);
         _timers.SetTimer(OpalCr.TimerEntry2);
 
-        Log.Verbose(10, $"App) notify_response: Start checkpoint... ({_currentSsHandle})");
-        Log.Verbose(10, $"App) notify_response: Are we migrating [{(_currentlyAllMigrating ? "True" : "False"),5}]. Am I migrating [{(_currentlyMigrating ? "True" : "False"),5}]");
+        Log.Verbose(10, $"App) notify_response: Start checkpoint... ({_attempt.SsHandle})");
+        Log.Verbose(10, $"App) notify_response: Are we migrating [{(_attempt.AllMigrating ? "True" : "False"),5}]. Am I migrating [{(_attempt.Migrating ? "True" : "False"),5}]");
         return OpalStatus.Success;
     }
 
@@ -329,9 +330,14 @@ internal sealed partial class AppCoordinator
         {
             return failure;
         }
-        _currentlyAllMigrating = allMigrating;
-        _currentlyMigrating = migrating;
-        var options = _currentOptions!;
+        _attempt.AllMigrating = allMigrating;
+        _attempt.Migrating = migrating;
+        if (!allMigrating)
+        {
+            // As the original's one flag: a checkpoint that is no migration answers a MIGRATE this leader sent.
+            _migrationPending = false;
+        }
+        var options = _attempt.Options;
         options.Term = term;
         options.Stop = stop;
         options.IncPrepOnly = incPrepOnly;
@@ -343,7 +349,7 @@ internal sealed partial class AppCoordinator
             Log.Error($"App) notify_response: Error: Unable to read the sstore handle from named pipe ({pipes.ReadPath}): {read}");
             return ToStatus(read);
         }
-        _currentSsHandle = unchecked((uint)handle);
+        _attempt.SsHandle = unchecked((uint)handle);
 
         Log.Verbose(10, $"App) {_identity.MyName} Received Options... Responding with {(int)response}");
         var written = pipes.WriteInt32((int)response, bound);
@@ -375,7 +381,7 @@ internal sealed partial class AppCoordinator
             Log.Error($"App) notify_response: Error: Unable to read from named pipe ({pipes.ReadPath}): {read}");
             return ToStatus(read);
         }
-        _handshakeComplete = true;
+        _attempt.HandshakeComplete = true;
         return OpalStatus.Success;
     }
 
@@ -401,47 +407,48 @@ internal sealed partial class AppCoordinator
             _quiesceStartFailed = true;
             // The stack was prepared: resume it before giving up.
             _inc.IncCoreRecover(OpalCrsState.Error);
-            _currentCrState = OpalCrsState.Error;
-            return FinishAttempt(OpalCrsState.Error, ToStatus(written), terminateIfAsked: false);
+            _publishedCrState = OpalCrsState.Error;
+            return EndAttemptAndReturn(OpalCrsState.Error, ToStatus(written), terminateIfAsked: false);
         }
         _quiesceStartFailed = false;
-        _appNotifProcessed = true;
+        _attempt.QuiescePrepared = true;
         return OpalStatus.Success;
     }
 
     // ---- stage 2: sstore sync and the final handshake ----------------------------------------------
 
     /// <summary>
-    /// app_notify_resp_stage_2. A failed sync means the snapshot is not recorded, and a failed final
-    /// handshake means the local coordinator does not know the result: both turn the state into ERROR.
+    /// app_notify_resp_stage_2: names the checkpointer in the sstore, syncs the snapshot and runs the handshake's
+    /// second half. A failed sync means the snapshot is not recorded, and a failed final handshake means the local
+    /// coordinator does not know the result: both turn the state into ERROR.
     /// </summary>
-    private int Stage2(ref OpalCrsState crState, bool setComponentName)
+    private int RecordCheckpoint(ref OpalCrsState crState, bool setComponentName)
     {
         _timers.SetTimer(OpalCr.TimerEntry3);
         var status = OpalStatus.Success;
-        if (!_currentOptions!.Stop)
+        if (!_attempt.Options.Stop)
         {
             if (setComponentName)
             {
                 // A checkpointer that leaves the name unset (the original 'self') would make the daemon wait forever.
-                var name = _localSnapshot?.ComponentName ?? NonEmpty(_crs.SelectedCrsComponentName);
+                var name = _attempt.Snapshot?.ComponentName ?? NonEmpty(_crs.SelectedCrsComponentName);
                 if (name is not null)
                 {
-                    SetAttr(_currentSsHandle, SstoreKey.LocalCrsComp, name);
+                    SetAttr(_attempt.SsHandle, SstoreKey.LocalCrsComp, name);
                 }
                 else
                 {
                     Log.Error("App) notify_response: Error: the checkpointer named no component; the sstore records none");
                 }
             }
-            status = Sync(_currentSsHandle);
+            status = Sync(_attempt.SsHandle);
             if (status != OpalStatus.Success)
             {
                 crState = OpalCrsState.Error;
             }
         }
-        _lastSsHandle = _currentSsHandle;
-        _currentSsHandle = SstoreHandle.Invalid;
+        _lastSsHandle = _attempt.SsHandle;
+        _attempt.SsHandle = SstoreHandle.Invalid;
 
         Log.Verbose(10, "App) notify_response: Waiting for final handshake.");
         var ended = HandshakeEnd(crState);
@@ -458,7 +465,7 @@ internal sealed partial class AppCoordinator
     private int HandshakeEnd(OpalCrsState crState)
     {
         var pipes = _pipes!;
-        var migrating = _currentlyAllMigrating && _currentlyMigrating;
+        var migrating = _attempt.AllMigrating && _attempt.Migrating;
         if (migrating)
         {
             // Killed once the local coordinator has the final state: nothing of this process may stay behind.
@@ -474,7 +481,7 @@ internal sealed partial class AppCoordinator
         if (migrating)
         {
             // A migrating process is not released: it is restarted elsewhere and this copy is killed.
-            Stage3(crState, skipFinishMessage: true, keepCheckpointActive: true);
+            EndAttempt(crState, skipFinishMessage: true, keepCheckpointActive: true);
             var waited = WaitForTermination("migrating process");
             _signal.EndCheckpoint();
             return waited;
@@ -501,23 +508,22 @@ internal sealed partial class AppCoordinator
     // ---- stage 3: LOCAL_FINISH, cleanup, new names --------------------------------------------------
 
     /// <summary>
-    /// app_notify_resp_stage_3. The checkpoint is marked as ended before LOCAL_FINISH is sent, so a local
-    /// coordinator that signals the next checkpoint as soon as it sees LOCAL_FINISH is not ignored (that
-    /// request is served after this callback returns).
+    /// app_notify_resp_stage_3: ends the attempt towards the host (checkpointing state NONE), the local coordinator
+    /// (LOCAL_FINISH) and the pipes (closed, removed, the next pair named). The checkpoint is marked as ended before
+    /// LOCAL_FINISH is sent, so a local coordinator that signals the next checkpoint as soon as it sees LOCAL_FINISH
+    /// is not ignored (that request is served after this callback returns).
     /// </summary>
-    private int Stage3(OpalCrsState crState, bool skipFinishMessage, bool keepCheckpointActive)
+    private int EndAttempt(OpalCrsState crState, bool skipFinishMessage, bool keepCheckpointActive)
     {
-        if (!_attemptOpen)
+        if (!_attempt.InProgress)
         {
             return OpalStatus.Success;
         }
-        _attemptOpen = false;
+        _attempt.End();
 
         _requests.CheckpointingState = OpalCrCkptCmdState.StatusNone;
         _requests.CurrentlyStalled = false;
-        _currentlyAllMigrating = false;
-        _currentlyMigrating = false;
-        _handshakeComplete = false;
+        _migrationPending = false;
         if (!keepCheckpointActive)
         {
             _signal.EndCheckpoint();
@@ -526,8 +532,7 @@ internal sealed partial class AppCoordinator
         // away is this process's own business (their names are gone since the rendezvous).
         var status = skipFinishMessage ? OpalStatus.Success : SendLocalFinish(crState);
         PutPipesAway(crState);
-        _localSnapshot?.Dispose();
-        _localSnapshot = null;
+        _attempt.ReleaseSnapshot();
 
         _timers.SetTimer(OpalCr.TimerEntry4);
         if (crState != OpalCrsState.Restart)

@@ -13,7 +13,7 @@ internal sealed partial class AppCoordinator
     internal const int MaxMigrationEntries = 1 << 20;
 
     /// <summary>QUIESCE_START finished on this process and QUIESCE_END has not run yet.</summary>
-    private bool QuiesceActive => _appNotifProcessed && _attemptOpen && _localSnapshot is not null && _currentOptions is not null;
+    private bool QuiesceActive => _attempt.QuiescePrepared && _attempt.InProgress && _attempt.Snapshot is not null;
 
     public int RequestOp(RequestOperation op)
     {
@@ -118,11 +118,11 @@ internal sealed partial class AppCoordinator
         if (op.OpEvent == SnapcOpEvent.Checkpoint)
         {
             // The original never reset this, so every checkpoint after the first returned before taking part.
-            _currentCrState = OpalCrsState.None;
+            _publishedCrState = OpalCrsState.None;
         }
         else if (op.OpEvent == SnapcOpEvent.Migrate)
         {
-            _currentlyAllMigrating = true;
+            _migrationPending = true;
         }
 
         status = _messaging.Send(RmlPeer.Hnp, RmlTag.SnapcFull, message);
@@ -131,7 +131,7 @@ internal sealed partial class AppCoordinator
             Log.Error($"App) request_op: Error: cannot send the request to the HNP ({status})");
             if (op.OpEvent == SnapcOpEvent.Migrate)
             {
-                _currentlyAllMigrating = false;
+                _migrationPending = false;
             }
         }
         return status;
@@ -141,7 +141,7 @@ internal sealed partial class AppCoordinator
     private int WaitForCheckpoint(RequestOperation op)
     {
         var finished = WaitServicingCheckpoints(
-            () => _currentCrState is OpalCrsState.Continue or OpalCrsState.Restart or OpalCrsState.Error or OpalCrsState.Term, _settings.ReleaseTimeout);
+            () => _publishedCrState is OpalCrsState.Continue or OpalCrsState.Restart or OpalCrsState.Error or OpalCrsState.Term, _settings.ReleaseTimeout);
         if (!finished)
         {
             Log.Error($"App) request_op: Error: the checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
@@ -149,14 +149,14 @@ internal sealed partial class AppCoordinator
             return OpalStatus.Timeout;
         }
 
-        if (_currentCrState == OpalCrsState.Restart)
+        if (_publishedCrState == OpalCrsState.Restart)
         {
             // Restarted from the image: the reply would go to the old process.
-            FillSnapshotReference(op, _currentSsHandle);
-            _currentCrState = OpalCrsState.None;
+            FillSnapshotReference(op, _attempt.SsHandle);
+            _publishedCrState = OpalCrsState.None;
             return OpalStatus.Success;
         }
-        if (_currentCrState == OpalCrsState.Error)
+        if (_publishedCrState == OpalCrsState.Error)
         {
             // The request failed here. Open MPI 4.1's HNP may answer it late (op_state -1) or never: do not
             // wait, but do not take that answer for the reply to a later request either (DrainOwedReplies).
@@ -181,7 +181,7 @@ internal sealed partial class AppCoordinator
 
     private int WaitForMigration()
     {
-        if (!WaitServicingCheckpoints(() => !_currentlyAllMigrating, _settings.ReleaseTimeout))
+        if (!WaitServicingCheckpoints(() => !_migrationPending, _settings.ReleaseTimeout))
         {
             Log.Error($"App) request_op: Error: the migration checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
             _owedHnpReplies++;
@@ -204,7 +204,7 @@ internal sealed partial class AppCoordinator
     private int WaitForQuiesceStart()
     {
         Log.Verbose(5, "App) Quiesce_start: Waiting for release...");
-        if (!WaitServicingCheckpoints(() => _appNotifProcessed || _quiesceStartFailed, _settings.ReleaseTimeout))
+        if (!WaitServicingCheckpoints(() => _attempt.QuiescePrepared || _quiesceStartFailed, _settings.ReleaseTimeout))
         {
             Log.Error($"App) request_op: Error: quiesce did not start here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
             return OpalStatus.Timeout;
@@ -239,14 +239,12 @@ internal sealed partial class AppCoordinator
             return OpalStatus.Error;
         }
         Log.Verbose(5, "App) Quiesce_end: Recovering the stack...");
-        _localSnapshot!.ComponentName ??= "";
+        _attempt.Snapshot!.ComponentName ??= "";
 
         var crState = OpalCrsState.Continue;
-        var status = Stage2(ref crState, setComponentName: _currentlyMigrating || !_currentlyAllMigrating);
+        var status = RecordCheckpoint(ref crState, setComponentName: _attempt.Migrating || !_attempt.AllMigrating);
         status = First(status, Recover(crState));
-        status = First(status, Stage3(crState, skipFinishMessage: false, keepCheckpointActive: false));
-        _currentOptions = null;
-        _appNotifProcessed = false;
+        status = First(status, EndAttempt(crState, skipFinishMessage: false, keepCheckpointActive: false));
         if (status == OpalStatus.Success)
         {
             Log.Verbose(5, "App) Quiesce_end: Recovered.");
@@ -263,7 +261,7 @@ internal sealed partial class AppCoordinator
             return OpalStatus.Error;
         }
         var crState = OpalCrsState.Running;
-        var status = _inc.IncCoreCkpt(_identity.GetPid(), _localSnapshot!, _currentOptions!, ref crState);
+        var status = _inc.IncCoreCkpt(_identity.GetPid(), _attempt.Snapshot!, _attempt.Options, ref crState);
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) request_op: Error: the checkpointer failed in the quiesced region ({status})");
@@ -272,22 +270,20 @@ internal sealed partial class AppCoordinator
         if (crState != OpalCrsState.Restart)
         {
             // The original pushed no component name here: CRS_COMP was only set in stage 2.
-            var name = _localSnapshot!.ComponentName ?? NonEmpty(_crs.SelectedCrsComponentName);
+            var name = _attempt.Snapshot!.ComponentName ?? NonEmpty(_crs.SelectedCrsComponentName);
             if (name is not null)
             {
-                SetAttr(_currentSsHandle, SstoreKey.LocalCrsComp, name);
+                SetAttr(_attempt.SsHandle, SstoreKey.LocalCrsComp, name);
             }
-            status = First(status, Sync(_currentSsHandle));
+            status = First(status, Sync(_attempt.SsHandle));
         }
-        FillSnapshotReference(op, _currentSsHandle);
+        FillSnapshotReference(op, _attempt.SsHandle);
 
         if (crState == OpalCrsState.Restart)
         {
             // Resumed from the image taken here: the quiesce handshake belongs to the old process.
             status = First(status, _inc.IncCoreRecover(OpalCrsState.Restart));
-            status = First(status, Stage3(OpalCrsState.Restart, skipFinishMessage: false, keepCheckpointActive: false));
-            _currentOptions = null;
-            _appNotifProcessed = false;
+            status = First(status, EndAttempt(OpalCrsState.Restart, skipFinishMessage: false, keepCheckpointActive: false));
         }
         return status;
     }

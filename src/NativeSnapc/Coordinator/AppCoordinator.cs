@@ -15,13 +15,14 @@ namespace NativeSnapc.Coordinator;
 /// <summary>
 /// The application-side coordinator of Open MPI's snapc "full" component (snapc_full_app.c): init and
 /// finalize with the fence and INIT / FIN / FIN_ACK, the checkpoint driven by the host's notify callback
-/// (stages 1–3 and the FIFO handshake with the local coordinator), <c>app_coord_ft_event</c> and
+/// (one <see cref="CheckpointAttempt"/> at a time: its three stages and the FIFO handshake with the local
+/// coordinator), <c>app_coord_ft_event</c> and
 /// <c>app_coord_request_op</c>. Behaviour and every byte on the wire follow the original; its defects
 /// (docs/protocol.md#defects) are fixed as listed in README.md, "Differences from the original".
 ///
 /// It talks to the MPI runtime only through the concern ports of <see cref="IHostPort"/> and to the outside world only through
 /// the channels, so it carries no P/Invoke and can be tested with fakes. Like the original it is one
-/// logical actor; the fields other threads poll (request_op's loops while the FT thread checkpoints) are volatile.
+/// logical actor; what other threads poll (request_op's loops while the FT thread checkpoints) is volatile.
 /// </summary>
 internal sealed partial class AppCoordinator
 {
@@ -45,28 +46,32 @@ internal sealed partial class AppCoordinator
     private IHandshakePipes? _pipes;
     private int _currentUniqueId;
 
-    /// <summary>True once the sentinel was read: the local coordinator now waits for a final state.</summary>
-    private bool _handshakeComplete;
-
-    private IOwnedCrsSnapshot? _localSnapshot;
-    private CheckpointOptions? _currentOptions;
-
-    /// <summary>What <see cref="_currentOptions"/> points at during an attempt.</summary>
-    private readonly CheckpointOptions _optionsOfAttempts = new();
+    /// <summary>The current or last checkpoint attempt (one object, begun anew by each attempt).</summary>
+    private readonly CheckpointAttempt _attempt = new();
 
     /// <summary>LOCAL_FINISH is packed here, every attempt (the host's buffer type is fixed once OPAL's dss is open).</summary>
     private DssWriter? _finishWriter;
-    private uint _currentSsHandle;
+
+    /// <summary>The handle of the last checkpoint synced to the sstore (<c>last_ss_handle</c>).</summary>
     private uint _lastSsHandle;
 
-    /// <summary>The original's <c>static int cr_state</c>: carries RUNNING across a stalled re-entry.</summary>
-    private OpalCrsState _notifyCrState = OpalCrsState.None;
+    // What request_op's loops wait for, which an attempt sets and which outlives it. Volatile: the loops may poll
+    // from another thread than the one the host's test point runs attempts on.
 
-    private volatile OpalCrsState _currentCrState = OpalCrsState.None;
-    private volatile bool _appNotifProcessed;
+    /// <summary>
+    /// The original's <c>current_cr_state</c>: RUNNING once an attempt's handshake is done, then its final state;
+    /// NONE again when a leader sends CHECKPOINT, so that its wait sees only its own checkpoint.
+    /// </summary>
+    private volatile OpalCrsState _publishedCrState = OpalCrsState.None;
+
+    /// <summary>
+    /// This leader sent MIGRATE and the migration has not run here yet: the original's <c>currently_all_migrating</c>
+    /// as request_op sees it (set by the request, cleared by a handshake without a migration and by stage 3).
+    /// </summary>
+    private volatile bool _migrationPending;
+
+    /// <summary>An attempt of QUIESCE_START failed after INC prep; request_op's wait reports it and clears it.</summary>
     private volatile bool _quiesceStartFailed;
-    private volatile bool _currentlyMigrating;
-    private volatile bool _currentlyAllMigrating;
 
     /// <summary>Replies to CHECKPOINT or MIGRATE requests the leader stopped waiting for; the HNP may still send them.</summary>
     private int _owedHnpReplies;
@@ -125,8 +130,7 @@ internal sealed partial class AppCoordinator
 
         _currentUniqueId = 0;
         DefinePipeNames();
-        _currentCrState = OpalCrsState.None;
-        _notifyCrState = OpalCrsState.None;
+        _publishedCrState = OpalCrsState.None;
 
         var installed = _signal.Install(_requests.EntryPointSignal, _requests.CheckpointRequestCell);
         if (!installed.Ok)
@@ -314,10 +318,8 @@ internal sealed partial class AppCoordinator
             _pipes.CloseAndRemove();
             _pipes = null;
         }
-        _localSnapshot?.Dispose();
-        _localSnapshot = null;
-        _currentOptions = null;
-        _appNotifProcessed = false;
+        _attempt.ReleaseSnapshot();
+        _attempt.End();
         _signal.EndCheckpoint();
     }
 
@@ -341,11 +343,11 @@ internal sealed partial class AppCoordinator
                 {
                     SetAttr(_store.SstoreHandleCurrent, SstoreKey.LocalMkdir, sessionDir);
                 }
-                if (_currentOptions?.Stop == true)
+                if (_attempt.InProgress && _attempt.Options.Stop)
                 {
                     // A stopping checkpointer freezes the process: sync before it does.
-                    SetAttr(_currentSsHandle, SstoreKey.LocalCrsComp, _crs.SelectedCrsComponentName);
-                    Sync(_currentSsHandle);
+                    SetAttr(_attempt.SsHandle, SstoreKey.LocalCrsComp, _crs.SelectedCrsComponentName);
+                    Sync(_attempt.SsHandle);
                 }
                 return OpalStatus.Success;
 
