@@ -2,6 +2,7 @@ using NativeSnapc.Channels.Fifo;
 using NativeSnapc.Channels.Signals;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Exports;
 using NativeSnapc.Host.OpenMpi;
 using NativeSnapc.Protocol.Wire;
 
@@ -27,7 +28,7 @@ internal static class AppCoordinatorRoot
             {
                 return running.Init(); // reports the second call
             }
-            if (!OpenMpiHost.TryBind(out var host, out var error))
+            if (!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out var host, out var error))
             {
                 Log.Error($"App) init: Error: {error}");
                 return OpalStatus.NotFound;
@@ -49,6 +50,9 @@ internal static class AppCoordinatorRoot
             return Current("app_coord_finalize")?.Finalize() ?? OpalStatus.NotInitialized;
         }
     }
+
+    /// <summary>The host called the notify callback at a test point: on to the callback the coordinator registered.</summary>
+    public static int NotifyCallback(int state) => OpenMpiHost.DispatchNotify(state);
 
     public static int AppCoordFtEvent(int state) => Current("app_coord_ft_event")?.FtEvent(state) ?? OpalStatus.NotInitialized;
 

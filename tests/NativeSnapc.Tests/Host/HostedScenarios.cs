@@ -8,6 +8,7 @@ using System.Threading;
 using NativeSnapc.Abi;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Exports;
 using NativeSnapc.Host.OpenMpi;
 using NativeSnapc.Protocol.Snapc;
 using NativeSnapc.Protocol.Wire;
@@ -85,7 +86,7 @@ public static unsafe class HostedScenarios
     private static void BindWithoutOpenMpi()
     {
         var sinkBefore = Log.Sink;
-        Expect(!OpenMpiHost.TryBind(out var host, out var error), "binding succeeded without Open MPI");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out var host, out var error), "binding succeeded without Open MPI");
         Expect(host is null, "a host object was returned");
         Contains(error, "symbol 'opal_pmix' was not found");
         Contains(error, "neither library is loaded in this process");
@@ -95,27 +96,27 @@ public static unsafe class HostedScenarios
     private static void BindStock()
     {
         // After opal_init alone (no orte_init, no mpirun) the PMIx table is empty.
-        Expect(!OpenMpiHost.TryBind(out _, out var error), "bound although opal_pmix.fence is NULL");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out var error), "bound although opal_pmix.fence is NULL");
         Contains(error, "opal_pmix.fence is NULL");
 
         Pmix->fence = &FakeFence;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound although the sstore table is empty");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound although the sstore table is empty");
         Contains(error, "orte_sstore.register_handle, orte_sstore.get_attr, orte_sstore.set_attr and orte_sstore.sync are NULL: no sstore component is selected");
         Contains(error, "README.md, \"What a host must provide\"");
 
         // Every missing sstore slot is named, in table order.
         Sstore->register_handle = &FakeRegisterHandle;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound without get_attr");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound without get_attr");
         Contains(error, "orte_sstore.get_attr, orte_sstore.set_attr and orte_sstore.sync are NULL");
         Sstore->get_attr = &FakeGetAttr;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound without set_attr");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound without set_attr");
         Contains(error, "orte_sstore.set_attr and orte_sstore.sync are NULL");
         Sstore->set_attr = &FakeSetAttr;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound without sync");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound without sync");
         Contains(error, "orte_sstore.sync is NULL: no sstore component is selected");
         Sstore->sync = &FakeSync;
 
-        Expect(OpenMpiHost.TryBind(out var host, out error), "binding failed: " + error);
+        Expect(OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out var host, out error), "binding failed: " + error);
         Equal("", error, "error of a successful binding");
         Expect(host is not null && Log.Sink is not null, "no host, or the log sink was not attached");
     }
@@ -128,7 +129,7 @@ public static unsafe class HostedScenarios
         Expect(!NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "opal_pmix", out _),
             "precondition: opal_pmix is visible in the global scope");
         // ...but the already-loaded copy is found, so binding gets as far as the empty tables.
-        Expect(!OpenMpiHost.TryBind(out _, out var error), "bound although opal_pmix.fence is NULL");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out var error), "bound although opal_pmix.fence is NULL");
         Contains(error, "opal_pmix.fence is NULL");
 
         var host = BindWithFakes();
@@ -151,29 +152,29 @@ public static unsafe class HostedScenarios
         var objectClass = (OpalClass*)Sym("opal_object_t_class");
 
         buffer->cls_sizeof = 88;
-        Expect(!OpenMpiHost.TryBind(out _, out var error), "bound to a debug-sized opal_buffer_t");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out var error), "bound to a debug-sized opal_buffer_t");
         Contains(error, "opal_buffer_t is 88 bytes in this process (opal_buffer_t_class.cls_sizeof)");
         Contains(error, "debug build (OPAL_ENABLE_DEBUG=1, 40-byte opal_object_t)");
         Contains(error, "supports only release builds");
 
         buffer->cls_sizeof = 72;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound to an unknown opal_buffer_t layout");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound to an unknown opal_buffer_t layout");
         Contains(error, "opal_buffer_t is 72 bytes");
         Contains(error, "an object layout native-snapc does not know");
         buffer->cls_sizeof = 64;
 
         objectClass->cls_sizeof = 40;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound to a 40-byte opal_object_t");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound to a 40-byte opal_object_t");
         Contains(error, "opal_object_t is 40 bytes in this process (opal_object_t_class.cls_sizeof)");
         objectClass->cls_sizeof = 16;
 
         var requestOp = (OpalClass*)Sym("orte_snapc_base_request_op_t_class");
         requestOp->cls_sizeof = 104;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound to a debug-sized request_op datum");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound to a debug-sized request_op datum");
         Contains(error, "orte_snapc_base_request_op_t is 104 bytes");
         requestOp->cls_sizeof = 80;
 
-        Expect(OpenMpiHost.TryBind(out _, out error), "release layouts refused: " + error);
+        Expect(OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "release layouts refused: " + error);
     }
 
     // ---- OBJ protocol -----------------------------------------------------------------------------
@@ -536,8 +537,9 @@ public static unsafe class HostedScenarios
         var states = new List<int>();
         Equal(0, PeekNotifyCallback(), "precondition: stock 4.1.4 registers no notify callback");
         Equal(OpalStatus.Success, host.RegisterNotifyCallback(state => { states.Add((int)state); return OpalStatus.Success; }), "register");
-        var trampoline = PeekNotifyCallback();
-        Expect(trampoline != 0, "nothing registered");
+        var entryPoint = PeekNotifyCallback();
+        Expect(entryPoint != 0, "nothing registered");
+        Equal(CoordinatorExports.NotifyCallbackAddress, entryPoint, "the export registered as the notify callback");
 
         // The real opal_cr_test_if_checkpoint_ready answers a request with no CRS selected with CMD_NULL...
         host.CheckpointRequest = OpalCrCkptCmdState.StatusRequested;
@@ -554,13 +556,13 @@ public static unsafe class HostedScenarios
         host.CurrentlyStalled = false;
         Equal("2,1,0", string.Join(",", states), "notify states");
 
-        // An exception must not escape into C: the trampoline logs it and answers OPAL_ERROR.
+        // An exception must not escape into C: the entry point logs it and answers OPAL_ERROR.
         host.RegisterNotifyCallback(_ => throw new InvalidOperationException("hosted notify failure"));
-        Equal(OpalStatus.Error, ((delegate* unmanaged[Cdecl]<int, int>)trampoline)(0), "trampoline result of a throwing callback");
+        Equal(OpalStatus.Error, ((delegate* unmanaged[Cdecl]<int, int>)entryPoint)(0), "entry point result of a throwing callback");
 
         // With no previous callback, unregistering leaves ours in place (answers after finalize).
         host.UnregisterNotifyCallback();
-        Equal(trampoline, PeekNotifyCallback(), "callback after unregistering with no previous one");
+        Equal(entryPoint, PeekNotifyCallback(), "callback after unregistering with no previous one");
 
         // A previous callback is kept across a second registration and put back.
         var regNotify = (delegate* unmanaged[Cdecl]<nint, nint*, int>)Sym("opal_cr_reg_notify_callback");
@@ -568,7 +570,7 @@ public static unsafe class HostedScenarios
         regNotify((nint)(delegate* unmanaged[Cdecl]<int, int>)&HostNotifyCallback, &ignored);
         host.RegisterNotifyCallback(_ => OpalStatus.Success);
         host.RegisterNotifyCallback(_ => OpalStatus.Success);
-        Equal(trampoline, PeekNotifyCallback(), "ours registered");
+        Equal(entryPoint, PeekNotifyCallback(), "ours registered");
         host.UnregisterNotifyCallback();
         Equal((nint)(delegate* unmanaged[Cdecl]<int, int>)&HostNotifyCallback, PeekNotifyCallback(), "the host's previous callback restored");
     }
@@ -713,7 +715,7 @@ public static unsafe class HostedScenarios
     private static OpenMpiHost BindWithFakes()
     {
         InstallSstoreAndFenceFakes();
-        Expect(OpenMpiHost.TryBind(out var host, out var error), "binding failed: " + error);
+        Expect(OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out var host, out var error), "binding failed: " + error);
         return host!;
     }
 

@@ -1,6 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Threading;
 using NativeSnapc.Abi;
 using NativeSnapc.Coordinator;
@@ -13,13 +11,11 @@ namespace NativeSnapc.Host.OpenMpi;
 // IHostIdentity, ICheckpointRequests (the opal_cr globals and the notify callback), IIncCore, ICheckpointTimers and ICrsObjects.
 internal sealed unsafe partial class OpenMpiHost
 {
-    // The notify trampoline is a static C entry point, so the callback it forwards to is static too.
+    // The notify entry point is a static C function (Exports), so the callback it comes back to is static too.
     private static volatile Func<OpalCrCkptCmdState, int>? s_notifyCallback;
 
     // The callback registered before ours (NULL in stock 4.1.4, whose opal_cr_init installs none).
     private nint _previousNotifyCallback;
-
-    private static nint NotifyTrampolineAddress => (nint)(delegate* unmanaged[Cdecl]<int, int>)&NotifyTrampoline;
 
     // ---- identity ---------------------------------------------------------------------------------
 
@@ -93,9 +89,9 @@ internal sealed unsafe partial class OpenMpiHost
         ArgumentNullException.ThrowIfNull(callback);
         s_notifyCallback = callback;
         nint previous = 0;
-        var status = _regNotifyCallback(NotifyTrampolineAddress, &previous);
-        // Registering again (a coordinator initialised twice) returns our own trampoline: keep the host's one.
-        if (status == OpalStatus.Success && previous != NotifyTrampolineAddress)
+        var status = _regNotifyCallback(_notifyEntryPoint, &previous);
+        // Registering again (a coordinator initialised twice) returns our own entry point: keep the host's one.
+        if (status == OpalStatus.Success && previous != _notifyEntryPoint)
         {
             _previousNotifyCallback = previous;
         }
@@ -115,26 +111,16 @@ internal sealed unsafe partial class OpenMpiHost
         _previousNotifyCallback = 0;
     }
 
-    /// <summary>The <c>opal_cr_notify_callback_fn_t</c> registered with the host: <c>int (*)(opal_cr_ckpt_cmd_state_t)</c>.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int NotifyTrampoline(int state)
+    /// <summary>Where the notify entry point the host calls comes in: to the callback registered last.</summary>
+    public static int DispatchNotify(int state)
     {
-        try
+        var callback = s_notifyCallback;
+        if (callback is null)
         {
-            var callback = s_notifyCallback;
-            if (callback is null)
-            {
-                Log.Error($"native-snapc: the checkpoint notify callback was called (state {state}) with no coordinator registered");
-                return OpalStatus.Error;
-            }
-            return callback((OpalCrCkptCmdState)state);
-        }
-        catch (Exception error)
-        {
-            // An exception escaping into opal_cr_test_if_checkpoint_ready would abort the MPI process.
-            Log.Error($"native-snapc: checkpoint notify callback (state {state}) failed: {error.GetType().Name}: {error.Message}");
+            Log.Error($"native-snapc: the checkpoint notify callback was called (state {state}) with no coordinator registered");
             return OpalStatus.Error;
         }
+        return callback((OpalCrCkptCmdState)state);
     }
 
     // ---- opal_cr functions ------------------------------------------------------------------------
