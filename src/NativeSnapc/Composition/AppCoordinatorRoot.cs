@@ -1,3 +1,4 @@
+using NativeSnapc.Abi;
 using NativeSnapc.Channels.Fifo;
 using NativeSnapc.Channels.Signals;
 using NativeSnapc.Coordinator;
@@ -56,7 +57,9 @@ internal static class AppCoordinatorRoot
 
     public static int AppCoordFtEvent(int state) => Current("app_coord_ft_event")?.FtEvent(state) ?? OpalStatus.NotInitialized;
 
-    public static int AppCoordRequestOp(nint datum)
+    public static unsafe int AppCoordRequestOp(OrteSnapcBaseRequestOp* datum) => AppCoordRequestOp(new RequestOperationDatum(datum));
+
+    public static int AppCoordRequestOp(IRequestOperationDatum datum)
     {
         var coordinator = Current("app_coord_request_op");
         if (coordinator is null || !coordinator.IsInitialized)
@@ -64,14 +67,14 @@ internal static class AppCoordinatorRoot
             // The same answer before init and after finalize, whatever the datum.
             return coordinator?.RequestOp(new RequestOperation()) ?? OpalStatus.NotInitialized;
         }
-        var operation = RequestOperationDatum.Read(datum);
+        var operation = datum.Read();
         if (operation is null)
         {
             Log.Error("App) request_op: Error: the request datum is NULL");
             return OpalStatus.BadParam;
         }
         var status = coordinator.RequestOp(operation);
-        RequestOperationDatum.Write(datum, operation);
+        datum.Write(operation);
         return status;
     }
 

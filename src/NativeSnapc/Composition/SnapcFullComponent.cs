@@ -67,7 +67,7 @@ internal static unsafe class SnapcFullComponent
 
     public static int EndCheckpoint() => s_module.EndCheckpoint();
 
-    public static int RequestOp(nint datum) => s_module.RequestOp(datum);
+    public static int RequestOp(OrteSnapcBaseRequestOp* datum) => s_module.RequestOp(new RequestOperationDatum(datum));
 
     /// <summary>The module's view of the application coordinator: the process's one coordinator in <see cref="AppCoordinatorRoot"/>.</summary>
     private sealed class AppCoordinatorRootEntry : IAppCoordinatorEntry
@@ -78,6 +78,6 @@ internal static unsafe class SnapcFullComponent
 
         public int FtEvent(int state) => AppCoordinatorRoot.AppCoordFtEvent(state);
 
-        public int RequestOp(nint datum) => AppCoordinatorRoot.AppCoordRequestOp(datum);
+        public int RequestOp(IRequestOperationDatum datum) => AppCoordinatorRoot.AppCoordRequestOp(datum);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using NativeSnapc.Abi;
 using NativeSnapc.Composition;
 
 namespace NativeSnapc.Exports;
@@ -59,7 +60,7 @@ internal static unsafe class CoordinatorExports
 
     /// <summary><c>int app_coord_request_op(orte_snapc_base_request_op_t *datum)</c></summary>
     [UnmanagedCallersOnly(EntryPoint = "app_coord_request_op", CallConvs = [typeof(CallConvCdecl)])]
-    private static int RequestOp(nint datum)
+    private static int RequestOp(OrteSnapcBaseRequestOp* datum)
     {
         try
         {

@@ -278,7 +278,7 @@ public static unsafe class HostedScenarios
         var objects = NewObjects();
         var datum = (OrteSnapcBaseRequestOp*)objects.New((OpalClass*)Sym("orte_snapc_base_request_op_t_class"));
 
-        var op = RequestOperationDatum.Read((nint)datum)!;
+        var op = new RequestOperationDatum(datum).Read()!;
         Equal(0, op.Event, "event after the constructor");
         Equal(-1, op.Leader, "leader");
         Equal(-1, op.SeqNum, "seq_num");
@@ -298,16 +298,16 @@ public static unsafe class HostedScenarios
         var rows = new Span<byte>(datum->mig_host_pref, 2 * OpalConfig.MaxProcessorName);
         rows.Fill((byte)'x');
         "node07\0"u8.CopyTo(rows);
-        op = RequestOperationDatum.Read((nint)datum)!;
+        op = new RequestOperationDatum(datum).Read()!;
         Equal(2, op.Migrations?.Count ?? -1, "migration rows");
         Equal(new SnapcMigrationEntry(0, "node07", -1, 0), op.Migrations![0], "row 0");
         Equal(new SnapcMigrationEntry(5, new string('x', OpalConfig.MaxProcessorName), 2, 1), op.Migrations[1], "row 1 (unterminated: read within its 256 bytes)");
 
         datum->global_handle = HostString.Duplicate("ompi_global_snapshot_0.ckpt");
-        op = RequestOperationDatum.Read((nint)datum)!;
+        op = new RequestOperationDatum(datum).Read()!;
         op.SeqNum = 7;
         op.SetGlobalHandle("ompi_global_snapshot_4242.ckpt");
-        RequestOperationDatum.Write((nint)datum, op);
+        new RequestOperationDatum(datum).Write(op);
         Equal(7, datum->seq_num, "seq_num written back");
         Equal("ompi_global_snapshot_4242.ckpt", HostString.Read(datum->global_handle), "global_handle written back");
 
