@@ -8,6 +8,7 @@ using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Protocol.Snapc;
 using NativeSnapc.Protocol.Wire;
+using NativeSnapc.Tests.Dss;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Coordinator;
@@ -87,7 +88,7 @@ public sealed class AppCoordinatorTests
         return payload;
     }
 
-    private static byte[] LocalFinish(int crState) => Bytes(t => (SnapcMessages.BuildLocalFinish(t, crState, out var p), p));
+    private static byte[] LocalFinish(int crState) => Bytes(t => (SnapcTestMessages.BuildLocalFinish(t, crState, out var p), p));
 
     private static byte[] Reply(SnapcOpEvent opEvent, int opState) =>
         Bytes(t => (SnapcMessages.BuildRequestOpDone(t, opEvent, opState, out var p), p));
@@ -742,7 +743,7 @@ public sealed class AppCoordinatorTests
             if (message.Tag == RmlTag.SnapcFull)
             {
                 _signal.Raise();
-                _host.Replies.Enqueue(Bytes(t => (SnapcMessages.BuildMigrateDone(t, out var p), p)));
+                _host.Replies.Enqueue(Bytes(t => (SnapcTestMessages.BuildMigrateDone(t, out var p), p)));
             }
         };
         var op = new RequestOperation { Event = (int)SnapcOpEvent.Migrate, Leader = 0, MigrationCount = 2, Migrations = table };
