@@ -52,7 +52,7 @@ internal sealed partial class AppCoordinator
     /// <summary>LOCAL_FINISH is packed here, every attempt (the host's buffer type is fixed once OPAL's dss is open).</summary>
     private DssWriter? _finishWriter;
 
-    /// <summary>The handle of the last checkpoint synced to the sstore (<c>last_ss_handle</c>).</summary>
+    /// <summary>The handle of the last attempt that reached stage 2 (<c>last_ss_handle</c>): request_op reports its snapshot.</summary>
     private uint _lastSsHandle;
 
     // What request_op's loops wait for, which an attempt sets and which outlives it. Volatile: the loops may poll

@@ -64,7 +64,7 @@ internal sealed class CheckpointAttempt
         HandshakeComplete = false;
         AllMigrating = false;
         Migrating = false;
-        Options.Cleared();
+        Options.Clear();
         SsHandle = SstoreHandle.Invalid;
         StartingCrState = OpalCrsState.None;
         QuiescePrepared = false;

@@ -12,9 +12,5 @@ internal sealed class CheckpointOptions
     public bool IncRecoverOnly { get; set; }
 
     /// <summary>All four cleared, for the next attempt (one instance serves them all).</summary>
-    public CheckpointOptions Cleared()
-    {
-        Term = Stop = IncPrepOnly = IncRecoverOnly = false;
-        return this;
-    }
+    public void Clear() => Term = Stop = IncPrepOnly = IncRecoverOnly = false;
 }
