@@ -32,7 +32,7 @@ internal static unsafe class RankRuntimeRoot
             Libc.GetHostName,
             Libc.GetPid,
             ComponentDirectory(),
-            () => Plugin.CheckpointAttempts,
+            () => AppCoordinatorRoot.CheckpointAttempts,
             CrsSelfComponent.AllowSelectionWithoutCallbacks,
             RuntimeSlotExports.RmlSendAddress,
             RuntimeSlotExports.RmlReceiveAddress,

@@ -9,13 +9,13 @@ namespace NativeSnapc.Composition;
 
 /// <summary>
 /// The snapc "full" component (mca_snapc_full_component, src/shim/mca_components.c): its variables, and its
-/// module wired to the host's libopen-rte globals and to the application coordinator of <see cref="Plugin"/>.
+/// module wired to the host's libopen-rte globals and to the application coordinator of <see cref="AppCoordinatorRoot"/>.
+/// The component struct is read through the host adapter (<see cref="SnapcFullVariables"/>).
 /// </summary>
 internal static unsafe class SnapcFullComponent
 {
-    private static readonly OrteSnapcBaseComponent* s_component = (OrteSnapcBaseComponent*)Shim.SnapcFullComponent();
-    private static readonly SnapcFullVariables s_variables = new(s_component, Shim.SnapcFullSkipApp());
-    private static readonly SnapcFullModule s_module = new(new SnapcFullHostState(), new PluginAppCoordinator());
+    private static readonly SnapcFullVariables s_variables = new((OrteSnapcBaseComponent*)Shim.SnapcFullComponent(), Shim.SnapcFullSkipApp());
+    private static readonly SnapcFullModule s_module = new(new SnapcFullHostState(), new AppCoordinatorRootEntry());
 
     public static int Register()
     {
@@ -27,10 +27,10 @@ internal static unsafe class SnapcFullComponent
     {
         HostLogSink.AttachIfHostInitialized();
         // The module's own lines use snapc_full_verbose before app_coord_init reads the settings again.
-        Log.Verbosity = s_component->verbose;
+        Log.Verbosity = s_variables.Verbose;
         Log.Verbose(10, "snapc:full: open()");
-        Log.Verbose(20, $"snapc:full: open: priority    = {s_component->priority}");
-        Log.Verbose(20, $"snapc:full: open: verbosity   = {s_component->verbose}");
+        Log.Verbose(20, $"snapc:full: open: priority    = {s_variables.Priority}");
+        Log.Verbose(20, $"snapc:full: open: verbosity   = {s_variables.Verbose}");
         return OpalStatus.Success;
     }
 
@@ -48,7 +48,7 @@ internal static unsafe class SnapcFullComponent
             Log.Error("snapc:full: component_query(): Error: NULL module or priority pointer");
             return OpalStatus.BadParam;
         }
-        *priority = s_component->priority;
+        *priority = s_variables.Priority;
         *module = (McaBaseModule*)Shim.SnapcFullModule();
         return OpalStatus.Success;
     }
@@ -67,17 +67,17 @@ internal static unsafe class SnapcFullComponent
 
     public static int EndCheckpoint() => s_module.EndCheckpoint();
 
-    public static int RequestOp(nint datum) => s_module.RequestOp(datum);
+    public static int RequestOp(OrteSnapcBaseRequestOp* datum) => s_module.RequestOp(new RequestOperationDatum(datum));
 
-    /// <summary>The module's view of the application coordinator: the process's one coordinator in <see cref="Plugin"/>.</summary>
-    private sealed class PluginAppCoordinator : IAppCoordinatorEntry
+    /// <summary>The module's view of the application coordinator: the process's one coordinator in <see cref="AppCoordinatorRoot"/>.</summary>
+    private sealed class AppCoordinatorRootEntry : IAppCoordinatorEntry
     {
-        public int Init() => Plugin.AppCoordInit();
+        public int Init() => AppCoordinatorRoot.AppCoordInit();
 
-        public int Finalize() => Plugin.AppCoordFinalize();
+        public int Finalize() => AppCoordinatorRoot.AppCoordFinalize();
 
-        public int FtEvent(int state) => Plugin.AppCoordFtEvent(state);
+        public int FtEvent(int state) => AppCoordinatorRoot.AppCoordFtEvent(state);
 
-        public int RequestOp(nint datum) => Plugin.AppCoordRequestOp(datum);
+        public int RequestOp(IRequestOperationDatum datum) => AppCoordinatorRoot.AppCoordRequestOp(datum);
     }
 }

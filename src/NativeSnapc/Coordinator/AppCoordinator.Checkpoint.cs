@@ -9,19 +9,20 @@ using NativeSnapc.Protocol.Wire;
 namespace NativeSnapc.Coordinator;
 
 /// <summary>
-/// One checkpoint attempt, as the host's <c>opal_cr_test_if_checkpoint_ready</c> drives it through the
-/// notify callback (snapc_full_app_notify_response and its stages, docs/protocol.md#handshake).
+/// One checkpoint attempt (<see cref="CheckpointAttempt"/>), as the host's <c>opal_cr_test_if_checkpoint_ready</c>
+/// drives it through the notify callback (snapc_full_app_notify_response and its stages, docs/protocol.md#handshake):
+/// <see cref="OpenHandshake"/>, the checkpointer, <see cref="RecordCheckpoint"/>, <see cref="EndAttempt"/>.
 /// </summary>
 internal sealed partial class AppCoordinator
 {
-    /// <summary>Between stage 1 and stage 3 of an attempt.</summary>
-    private bool _attemptOpen;
-
-    /// <summary>The next notify call is the one <see cref="KeepRequestArrivedDuringRefusal"/> asked for.</summary>
+    /// <summary>
+    /// The next notify call is the one <see cref="KeepRequestArrivedDuringRefusal"/> asked for when a refused attempt
+    /// ended; it outlives that attempt.
+    /// </summary>
     private bool _replayRequest;
 
     /// <summary>snapc_full_app_notify_response(resp), with what it allocated counted (reported at finalize).</summary>
-    internal int NotifyResponse(int response)
+    internal int NotifyResponse(OpalCrCkptCmdState response)
     {
         var before = GC.GetAllocatedBytesForCurrentThread();
         var status = RespondToNotify(response);
@@ -31,15 +32,15 @@ internal sealed partial class AppCoordinator
 
     private HotPathAllocations _notifyAllocations;
 
-    private int RespondToNotify(int response)
+    private int RespondToNotify(OpalCrCkptCmdState response)
     {
         if (_lifecycle != Lifecycle.Initialized)
         {
             // Our callback stays registered after finalize when the host had none before us.
-            Log.Error($"App) notify_response: Error: checkpoint request ({response}) while the coordinator is not initialized; refused");
-            if (_host.CheckpointingState == StatusRunning)
+            Log.Error($"App) notify_response: Error: checkpoint request ({(int)response}) while the coordinator is not initialized; refused");
+            if (_requests.CheckpointingState == OpalCrCkptCmdState.StatusRunning)
             {
-                _host.CheckpointingState = StatusNone;
+                _requests.CheckpointingState = OpalCrCkptCmdState.StatusNone;
             }
             return OpalStatus.NotInitialized;
         }
@@ -48,34 +49,33 @@ internal sealed partial class AppCoordinator
             // The call we asked for through the stall path, after a refused request: a request signalled since
             // then was wiped by the host (see KeepRequestArrivedDuringRefusal); post it again.
             _replayRequest = false;
-            _host.CurrentlyStalled = false;
-            if (_signal.CheckpointActive && _host.CheckpointRequest != StatusRequested)
+            _requests.CurrentlyStalled = false;
+            if (_signal.CheckpointActive && _requests.CheckpointRequest != OpalCrCkptCmdState.StatusRequested)
             {
-                _host.CheckpointRequest = StatusRequested;
+                _requests.CheckpointRequest = OpalCrCkptCmdState.StatusRequested;
             }
             return OpalStatus.Success;
         }
-        _currentOptions ??= _optionsOfAttempts.Cleared();
 
-        if (!_host.CurrentlyStalled)
+        if (!_requests.CurrentlyStalled)
         {
-            _host.ContinueLikeRestart = false;
-            _host.FlushRestartFiles = true;
+            _inc.ContinueLikeRestart = false;
+            _inc.FlushRestartFiles = true;
 
             Log.Verbose(10, "App) notify_response: Stage 1...");
-            _attemptOpen = true;
-            var status = Stage1(response);
+            _attempt.Begin();
+            var status = OpenHandshake(response);
             if (status != OpalStatus.Success)
             {
                 status = FailAttempt(status);
-                if (response != CmdStart)
+                if (response != OpalCrCkptCmdState.CmdStart)
                 {
                     KeepRequestArrivedDuringRefusal();
                 }
                 return status;
             }
-            _notifyCrState = CrsRunning;
-            _currentCrState = CrsRunning;
+            _attempt.StartingCrState = OpalCrsState.Running;
+            _publishedCrState = OpalCrsState.Running;
             Log.Verbose(10, "App) notify_response: Start checkpoint...");
         }
         return TakeCheckpoint();
@@ -84,30 +84,30 @@ internal sealed partial class AppCoordinator
     /// <summary>From the original's STAGE_1 label: INC prep, the checkpointer, stage 2, recovery, stage 3.</summary>
     private int TakeCheckpoint()
     {
-        _host.CurrentlyStalled = false;
-        var options = _currentOptions!;
-        var crState = _notifyCrState;
-        var pid = _host.GetPid();
+        _requests.CurrentlyStalled = false;
+        var options = _attempt.Options;
+        var crState = _attempt.StartingCrState;
+        var pid = _identity.GetPid();
         var exitStatus = OpalStatus.Success;
 
         if (_settings.SkipApp)
         {
             Log.Verbose(2, $"App) notify_response: Skipping App. ({pid})");
-            crState = CrsContinue;
+            crState = OpalCrsState.Continue;
             // The original also skipped the final handshake, which left the local coordinator waiting
             // forever: report a skipped checkpoint and take part in the rest of the protocol.
-            SetAttr(_currentSsHandle, SstoreKey.LocalSkipCkpt, "1");
-            _currentCrState = crState;
-            exitStatus = Stage2(ref crState, setComponentName: false);
-            _currentCrState = crState;
+            SetAttr(_attempt.SsHandle, SstoreKey.LocalSkipCkpt, "1");
+            _publishedCrState = crState;
+            exitStatus = RecordCheckpoint(ref crState, setComponentName: false);
+            _publishedCrState = crState;
         }
         else
         {
-            var status = _host.IncCorePrep();
+            var status = _inc.IncCorePrep();
             if (status == OpalStatus.Exists)
             {
                 Log.Verbose(5, $"App) notify_response: Stalling the checkpoint progress until state is stable again (PID = {pid})");
-                _host.CurrentlyStalled = true;
+                _requests.CurrentlyStalled = true;
                 return OpalStatus.Success;
             }
             if (status != OpalStatus.Success)
@@ -123,59 +123,59 @@ internal sealed partial class AppCoordinator
             }
             Log.Verbose(10, "App) notify_response: Normal operation...");
 
-            if (_currentlyAllMigrating)
+            if (_attempt.AllMigrating)
             {
-                _host.ContinueLikeRestart = true;
-                _host.FlushRestartFiles = false;
+                _inc.ContinueLikeRestart = true;
+                _inc.FlushRestartFiles = false;
             }
-            if (!_currentlyMigrating && _currentlyAllMigrating)
+            if (!_attempt.Migrating && _attempt.AllMigrating)
             {
                 Log.Verbose(2, $"App) notify_response: Skipping App. ({pid}) - This process is not migrating");
-                crState = CrsContinue;
+                crState = OpalCrsState.Continue;
             }
             else
             {
-                status = _host.IncCoreCkpt(pid, _localSnapshot!, options, ref crState);
+                status = _inc.IncCoreCkpt(pid, _attempt.Snapshot!, options, ref crState);
                 if (status != OpalStatus.Success)
                 {
-                    Log.Error($"App) notify_response: Error: the checkpointer failed ({status}, state {crState})");
+                    Log.Error($"App) notify_response: Error: the checkpointer failed ({status}, state {(int)crState})");
                     exitStatus = status;
                     // The original passed RUNNING on as the final state, which the local coordinator takes for success.
-                    if (crState == CrsRunning)
+                    if (crState == OpalCrsState.Running)
                     {
-                        crState = CrsError;
+                        crState = OpalCrsState.Error;
                     }
                 }
             }
-            _currentCrState = crState;
+            _publishedCrState = crState;
 
             // On restart this process is no longer attached to the local coordinator of the checkpoint.
-            if (crState != CrsRestart)
+            if (crState != OpalCrsState.Restart)
             {
                 Log.Verbose(5, "App) notify_response: Stage 2...");
-                status = Stage2(ref crState, setComponentName: _currentlyMigrating || !_currentlyAllMigrating);
+                status = RecordCheckpoint(ref crState, setComponentName: _attempt.Migrating || !_attempt.AllMigrating);
                 exitStatus = First(exitStatus, status);
-                _currentCrState = crState;
+                _publishedCrState = crState;
             }
 
             exitStatus = First(exitStatus, Recover(crState));
         }
 
-        _host.StallCheck = false;
-        if (crState == CrsRestart)
+        _requests.StallCheck = false;
+        if (crState == OpalCrsState.Restart)
         {
-            Log.Verbose(5, $"App) notify_response: Restarting... ({_host.MyName} : {pid})");
+            Log.Verbose(5, $"App) notify_response: Restarting... ({_identity.MyName} : {pid})");
             options.Term = false;
         }
-        else if (crState == CrsContinue)
+        else if (crState == OpalCrsState.Continue)
         {
-            Log.Verbose(5, $"App) notify_response: Continuing...({_host.MyName} : {pid})");
+            Log.Verbose(5, $"App) notify_response: Continuing...({_identity.MyName} : {pid})");
         }
-        else if (crState != CrsTerm)
+        else if (crState != OpalCrsState.Term)
         {
-            Log.Verbose(5, $"App) notify_response: Unknown cr_state({crState}) [{pid}]");
+            Log.Verbose(5, $"App) notify_response: Unknown cr_state({(int)crState}) [{pid}]");
         }
-        return FinishAttempt(crState, exitStatus, terminateIfAsked: true);
+        return EndAttemptAndReturn(crState, exitStatus, terminateIfAsked: true);
     }
 
     /// <summary>
@@ -187,20 +187,20 @@ internal sealed partial class AppCoordinator
     private void KeepRequestArrivedDuringRefusal()
     {
         _replayRequest = true;
-        _host.CurrentlyStalled = true;
+        _requests.CurrentlyStalled = true;
     }
 
     /// <summary>
     /// INC recovery after the checkpointer: non-migrating processes of a migration recover "as if
     /// restarting", because the migrated processes expect that.
     /// </summary>
-    private int Recover(int crState)
+    private int Recover(OpalCrsState crState)
     {
-        var state = _currentlyAllMigrating && !_currentlyMigrating ? CrsRestart : crState;
-        var status = _host.IncCoreRecover(state);
+        var state = _attempt.AllMigrating && !_attempt.Migrating ? OpalCrsState.Restart : crState;
+        var status = _inc.IncCoreRecover(state);
         if (status != OpalStatus.Success)
         {
-            Log.Error($"App) notify_response: Error: INC recovery ({state}) failed ({status})");
+            Log.Error($"App) notify_response: Error: INC recovery ({(int)state}) failed ({status})");
         }
         return status;
     }
@@ -216,23 +216,23 @@ internal sealed partial class AppCoordinator
             // Nobody joined on the pipes: the local coordinator gave up (or never came). It used up this id
             // when it signalled, so the next attempt takes the next id, as in the original.
             Log.Error($"App) notify_response: Error: no local coordinator joined the handshake ({status}); no checkpoint taken");
-            _currentCrState = CrsError;
-            return FinishAttempt(CrsError, status, terminateIfAsked: false);
+            _publishedCrState = OpalCrsState.Error;
+            return EndAttemptAndReturn(OpalCrsState.Error, status, terminateIfAsked: false);
         }
 
         Log.Error($"App) notify_response: Error: the checkpoint was refused or failed before it started ({status}); no checkpoint taken");
-        if (_handshakeComplete)
+        if (_attempt.HandshakeComplete)
         {
-            ReportFinalState(CrsError);
+            ReportFinalState(OpalCrsState.Error);
         }
-        _currentCrState = CrsError;
-        return FinishAttempt(CrsError, status, terminateIfAsked: false);
+        _publishedCrState = OpalCrsState.Error;
+        return EndAttemptAndReturn(OpalCrsState.Error, status, terminateIfAsked: false);
     }
 
     /// <summary>Tells the local coordinator a final state without waiting for a release (used for ERROR, which the HNP never releases).</summary>
-    private void ReportFinalState(int crState)
+    private void ReportFinalState(OpalCrsState crState)
     {
-        var written = _pipes!.WriteInt32(crState, _settings.HandshakeTimeout);
+        var written = _pipes!.WriteInt32((int)crState, _settings.HandshakeTimeout);
         if (!written.Ok)
         {
             Log.Error($"App) notify_response: Error: Unable to write cr_state to named pipe ({_pipes.WritePath}): {written}");
@@ -248,13 +248,13 @@ internal sealed partial class AppCoordinator
     private int _attemptsFinished;
     private bool _lastAttemptSucceeded;
 
-    /// <summary>Stage 3 and what follows it in notify_response: the optional wait for termination.</summary>
-    private int FinishAttempt(int crState, int exitStatus, bool terminateIfAsked)
+    /// <summary>Stage 3 and what follows it in notify_response: the attempt counted, the optional wait for termination.</summary>
+    private int EndAttemptAndReturn(OpalCrsState crState, int exitStatus, bool terminateIfAsked)
     {
         Log.Verbose(5, "App) notify_response: Stage 3...");
-        var terminate = terminateIfAsked && _currentOptions?.Term == true;
-        exitStatus = First(exitStatus, Stage3(crState, skipFinishMessage: false, keepCheckpointActive: terminate));
-        Volatile.Write(ref _lastAttemptSucceeded, exitStatus == OpalStatus.Success && crState is CrsContinue or CrsRestart or CrsTerm);
+        var terminate = terminateIfAsked && _attempt.Options.Term;
+        exitStatus = First(exitStatus, EndAttempt(crState, skipFinishMessage: false, keepCheckpointActive: terminate));
+        Volatile.Write(ref _lastAttemptSucceeded, exitStatus == OpalStatus.Success && crState is OpalCrsState.Continue or OpalCrsState.Restart or OpalCrsState.Term);
         Interlocked.Increment(ref _attemptsFinished);
         if (terminate)
         {
@@ -262,17 +262,19 @@ internal sealed partial class AppCoordinator
             exitStatus = First(exitStatus, WaitForTermination("terminate after the checkpoint"));
             _signal.EndCheckpoint();
         }
-        _currentOptions = null;
         return exitStatus;
     }
 
     // ---- stage 1: pipes, handshake, sstore ---------------------------------------------------------
 
-    private int Stage1(int response)
+    /// <summary>
+    /// app_notify_resp_stage_1: opens the pipes, runs the handshake's first half, registers the handle it delivered
+    /// with the sstore and makes the snapshot object for it.
+    /// </summary>
+    private int OpenHandshake(OpalCrCkptCmdState response)
     {
-        _handshakeComplete = false;
-        _host.ClearTimers((int)MyVpid);
-        _host.SetTimer(OpalCr.TimerEntry0);
+        _timers.ClearTimers((int)MyVpid);
+        _timers.SetTimer(OpalCr.TimerEntry0);
 
         Log.Verbose(10, "App) notify_response: Open Communication Channels.");
         var pipes = _pipes!;
@@ -289,26 +291,25 @@ internal sealed partial class AppCoordinator
         {
             return status;
         }
-        _host.SetTimer(OpalCr.TimerEntry1);
+        _timers.SetTimer(OpalCr.TimerEntry1);
 
         Log.Verbose(10, "App) notify_response: Register with SStore...");
-        status = _host.SstoreRegisterHandle(_currentSsHandle);
+        status = _store.SstoreRegisterHandle(_attempt.SsHandle);
         if (status != OpalStatus.Success)
         {
-            Log.Error($"App) notify_response: Error: cannot register sstore handle {_currentSsHandle} ({status})");
+            Log.Error($"App) notify_response: Error: cannot register sstore handle {_attempt.SsHandle} ({status})");
             return status;
         }
 
-        if (!_currentlyMigrating && _currentlyAllMigrating)
+        if (!_attempt.Migrating && _attempt.AllMigrating)
         {
-            SetAttr(_currentSsHandle, SstoreKey.LocalSkipCkpt, "1");
+            SetAttr(_attempt.SsHandle, SstoreKey.LocalSkipCkpt, "1");
         }
-        _localSnapshot?.Dispose();
-        _localSnapshot = _host.CreateSnapshot(_currentSsHandle);
-        _host.SetTimer(OpalCr.TimerEntry2);
+        _attempt.Snapshot = _crs.CreateSnapshot(_attempt.SsHandle);
+        _timers.SetTimer(OpalCr.TimerEntry2);
 
-        Log.Verbose(10, $"App) notify_response: Start checkpoint... ({_currentSsHandle})");
-        Log.Verbose(10, $"App) notify_response: Are we migrating [{(_currentlyAllMigrating ? "True" : "False"),5}]. Am I migrating [{(_currentlyMigrating ? "True" : "False"),5}]");
+        Log.Verbose(10, $"App) notify_response: Start checkpoint... ({_attempt.SsHandle})");
+        Log.Verbose(10, $"App) notify_response: Are we migrating [{(_attempt.AllMigrating ? "True" : "False"),5}]. Am I migrating [{(_attempt.Migrating ? "True" : "False"),5}]");
         return OpalStatus.Success;
     }
 
@@ -317,7 +318,7 @@ internal sealed partial class AppCoordinator
     /// START the sentinel. Unlike the original, a failed read or write, or a response other than START, is
     /// an error: no checkpoint follows it.
     /// </summary>
-    private int HandshakeStart(IHandshakePipes pipes, int response)
+    private int HandshakeStart(IHandshakePipes pipes, OpalCrCkptCmdState response)
     {
         var bound = _settings.HandshakeTimeout;
         if (!ReadOption(pipes, "all_migrating", out var allMigrating, out var failure)
@@ -329,9 +330,14 @@ internal sealed partial class AppCoordinator
         {
             return failure;
         }
-        _currentlyAllMigrating = allMigrating;
-        _currentlyMigrating = migrating;
-        var options = _currentOptions!;
+        _attempt.AllMigrating = allMigrating;
+        _attempt.Migrating = migrating;
+        if (!allMigrating)
+        {
+            // As the original's one flag: a checkpoint that is no migration answers a MIGRATE this leader sent.
+            _migrationPending = false;
+        }
+        var options = _attempt.Options;
         options.Term = term;
         options.Stop = stop;
         options.IncPrepOnly = incPrepOnly;
@@ -343,39 +349,39 @@ internal sealed partial class AppCoordinator
             Log.Error($"App) notify_response: Error: Unable to read the sstore handle from named pipe ({pipes.ReadPath}): {read}");
             return ToStatus(read);
         }
-        _currentSsHandle = unchecked((uint)handle);
+        _attempt.SsHandle = unchecked((uint)handle);
 
-        Log.Verbose(10, $"App) {_host.MyName} Received Options... Responding with {response}");
-        var written = pipes.WriteInt32(response, bound);
+        Log.Verbose(10, $"App) {_identity.MyName} Received Options... Responding with {(int)response}");
+        var written = pipes.WriteInt32((int)response, bound);
         if (!written.Ok)
         {
-            Log.Error($"App) notify_response: {response}: Error: Unable to write to pipe ({pipes.WritePath}): {written}");
+            Log.Error($"App) notify_response: {(int)response}: Error: Unable to write to pipe ({pipes.WritePath}): {written}");
             return ToStatus(written);
         }
 
-        switch ((OpalCrCkptCmdState)response)
+        switch (response)
         {
             case OpalCrCkptCmdState.CmdStart:
                 break;
             case OpalCrCkptCmdState.CmdInProgress:
-                Log.Error($"App) notify_response: Checkpoint in progress, cannot start ({_host.GetPid()})");
+                Log.Error($"App) notify_response: Checkpoint in progress, cannot start ({_identity.GetPid()})");
                 return OpalStatus.ResourceBusy;
             case OpalCrCkptCmdState.CmdNull:
-                Log.Error($"App) notify_response: Non-checkpointable application, cannot start ({_host.GetPid()})");
+                Log.Error($"App) notify_response: Non-checkpointable application, cannot start ({_identity.GetPid()})");
                 return OpalStatus.NotSupported;
             default:
-                Log.Error($"App) notify_response: Error generated, cannot start ({_host.GetPid()}, response {response})");
+                Log.Error($"App) notify_response: Error generated, cannot start ({_identity.GetPid()}, response {(int)response})");
                 return OpalStatus.Error;
         }
 
-        Log.Verbose(10, $"App) notify_response: Starting checkpoint request ({_host.GetPid()})");
+        Log.Verbose(10, $"App) notify_response: Starting checkpoint request ({_identity.GetPid()})");
         read = pipes.ReadInt32(bound, out _);
         if (!read.Ok)
         {
             Log.Error($"App) notify_response: Error: Unable to read from named pipe ({pipes.ReadPath}): {read}");
             return ToStatus(read);
         }
-        _handshakeComplete = true;
+        _attempt.HandshakeComplete = true;
         return OpalStatus.Success;
     }
 
@@ -392,62 +398,63 @@ internal sealed partial class AppCoordinator
     }
 
     /// <summary>app_notify_resp_inc_prep_only: quiesce start ends here until QUIESCE_END.</summary>
-    private int IncPrepOnly(int crState)
+    private int IncPrepOnly(OpalCrsState crState)
     {
-        var written = _pipes!.WriteInt32(crState, _settings.HandshakeTimeout);
+        var written = _pipes!.WriteInt32((int)crState, _settings.HandshakeTimeout);
         if (!written.Ok)
         {
             Log.Error($"App) notify_response: Error: Unable to write cr_state to named pipe ({_pipes.WritePath}): {written}");
             _quiesceStartFailed = true;
             // The stack was prepared: resume it before giving up.
-            _host.IncCoreRecover(CrsError);
-            _currentCrState = CrsError;
-            return FinishAttempt(CrsError, ToStatus(written), terminateIfAsked: false);
+            _inc.IncCoreRecover(OpalCrsState.Error);
+            _publishedCrState = OpalCrsState.Error;
+            return EndAttemptAndReturn(OpalCrsState.Error, ToStatus(written), terminateIfAsked: false);
         }
         _quiesceStartFailed = false;
-        _appNotifProcessed = true;
+        _attempt.QuiescePrepared = true;
         return OpalStatus.Success;
     }
 
     // ---- stage 2: sstore sync and the final handshake ----------------------------------------------
 
     /// <summary>
-    /// app_notify_resp_stage_2. A failed sync means the snapshot is not recorded, and a failed final
-    /// handshake means the local coordinator does not know the result: both turn the state into ERROR.
+    /// app_notify_resp_stage_2: names the checkpointer in the sstore, syncs the snapshot and runs the handshake's
+    /// second half. A failed sync means the snapshot is not recorded, and a failed final handshake means the local
+    /// coordinator does not know the result: both turn the state into ERROR.
     /// </summary>
-    private int Stage2(ref int crState, bool setComponentName)
+    private int RecordCheckpoint(ref OpalCrsState crState, bool setComponentName)
     {
-        _host.SetTimer(OpalCr.TimerEntry3);
+        _timers.SetTimer(OpalCr.TimerEntry3);
         var status = OpalStatus.Success;
-        if (!_currentOptions!.Stop)
+        if (!_attempt.Options.Stop)
         {
             if (setComponentName)
             {
                 // A checkpointer that leaves the name unset (the original 'self') would make the daemon wait forever.
-                var name = _localSnapshot?.ComponentName ?? NonEmpty(_host.SelectedCrsComponentName);
+                var name = _attempt.Snapshot?.ComponentName ?? NonEmpty(_crs.SelectedCrsComponentName);
                 if (name is not null)
                 {
-                    SetAttr(_currentSsHandle, SstoreKey.LocalCrsComp, name);
+                    SetAttr(_attempt.SsHandle, SstoreKey.LocalCrsComp, name);
                 }
                 else
                 {
                     Log.Error("App) notify_response: Error: the checkpointer named no component; the sstore records none");
                 }
             }
-            status = Sync(_currentSsHandle);
+            status = Sync(_attempt.SsHandle);
             if (status != OpalStatus.Success)
             {
-                crState = CrsError;
+                crState = OpalCrsState.Error;
             }
         }
-        _lastSsHandle = _currentSsHandle;
-        _currentSsHandle = SstoreHandle.Invalid;
+        _lastSsHandle = _attempt.SsHandle;
+        _attempt.SsHandle = SstoreHandle.Invalid;
 
         Log.Verbose(10, "App) notify_response: Waiting for final handshake.");
         var ended = HandshakeEnd(crState);
         if (ended != OpalStatus.Success)
         {
-            crState = CrsError;
+            crState = OpalCrsState.Error;
             return ended;
         }
         Log.Verbose(10, "App) notify_response: Final Handshake complete.");
@@ -455,16 +462,16 @@ internal sealed partial class AppCoordinator
     }
 
     /// <summary>snapc_full_app_ckpt_handshake_end: the final state, then the release.</summary>
-    private int HandshakeEnd(int crState)
+    private int HandshakeEnd(OpalCrsState crState)
     {
         var pipes = _pipes!;
-        var migrating = _currentlyAllMigrating && _currentlyMigrating;
+        var migrating = _attempt.AllMigrating && _attempt.Migrating;
         if (migrating)
         {
             // Killed once the local coordinator has the final state: nothing of this process may stay behind.
             pipes.RemoveNames();
         }
-        var written = pipes.WriteInt32(crState, _settings.HandshakeTimeout);
+        var written = pipes.WriteInt32((int)crState, _settings.HandshakeTimeout);
         if (!written.Ok)
         {
             Log.Error($"App) notify_response: Error: Unable to write cr_state to named pipe ({pipes.WritePath}): {written}");
@@ -474,50 +481,49 @@ internal sealed partial class AppCoordinator
         if (migrating)
         {
             // A migrating process is not released: it is restarted elsewhere and this copy is killed.
-            Stage3(crState, skipFinishMessage: true, keepCheckpointActive: true);
+            EndAttempt(crState, skipFinishMessage: true, keepCheckpointActive: true);
             var waited = WaitForTermination("migrating process");
             _signal.EndCheckpoint();
             return waited;
         }
 
-        if (crState == CrsError)
+        if (crState == OpalCrsState.Error)
         {
             // The HNP never releases a checkpoint that failed (its state machine has no ERROR branch).
-            Log.Verbose(5, $"App) handshake_end: Not waiting for a release after reporting an error ({_host.GetPid()})");
+            Log.Verbose(5, $"App) handshake_end: Not waiting for a release after reporting an error ({_identity.GetPid()})");
             return OpalStatus.Success;
         }
 
-        Log.Verbose(5, $"App) handshake_end: Waiting for release ({_host.GetPid()})");
+        Log.Verbose(5, $"App) handshake_end: Waiting for release ({_identity.GetPid()})");
         var read = pipes.ReadInt32(_settings.ReleaseTimeout, out _);
         if (!read.Ok)
         {
             Log.Error($"App) notify_response: Error: Unable to read the 'last_cmd' from named pipe ({pipes.ReadPath}): {read}");
             return ToStatus(read);
         }
-        Log.Verbose(5, $"App) handshake_end: Released... ({_host.GetPid()})");
+        Log.Verbose(5, $"App) handshake_end: Released... ({_identity.GetPid()})");
         return OpalStatus.Success;
     }
 
     // ---- stage 3: LOCAL_FINISH, cleanup, new names --------------------------------------------------
 
     /// <summary>
-    /// app_notify_resp_stage_3. The checkpoint is marked as ended before LOCAL_FINISH is sent, so a local
-    /// coordinator that signals the next checkpoint as soon as it sees LOCAL_FINISH is not ignored (that
-    /// request is served after this callback returns).
+    /// app_notify_resp_stage_3: ends the attempt towards the host (checkpointing state NONE), the local coordinator
+    /// (LOCAL_FINISH) and the pipes (closed, removed, the next pair named). The checkpoint is marked as ended before
+    /// LOCAL_FINISH is sent, so a local coordinator that signals the next checkpoint as soon as it sees LOCAL_FINISH
+    /// is not ignored (that request is served after this callback returns).
     /// </summary>
-    private int Stage3(int crState, bool skipFinishMessage, bool keepCheckpointActive)
+    private int EndAttempt(OpalCrsState crState, bool skipFinishMessage, bool keepCheckpointActive)
     {
-        if (!_attemptOpen)
+        if (!_attempt.InProgress)
         {
             return OpalStatus.Success;
         }
-        _attemptOpen = false;
+        _attempt.End();
 
-        _host.CheckpointingState = StatusNone;
-        _host.CurrentlyStalled = false;
-        _currentlyAllMigrating = false;
-        _currentlyMigrating = false;
-        _handshakeComplete = false;
+        _requests.CheckpointingState = OpalCrCkptCmdState.StatusNone;
+        _requests.CurrentlyStalled = false;
+        _migrationPending = false;
         if (!keepCheckpointActive)
         {
             _signal.EndCheckpoint();
@@ -526,13 +532,12 @@ internal sealed partial class AppCoordinator
         // away is this process's own business (their names are gone since the rendezvous).
         var status = skipFinishMessage ? OpalStatus.Success : SendLocalFinish(crState);
         PutPipesAway(crState);
-        _localSnapshot?.Dispose();
-        _localSnapshot = null;
+        _attempt.ReleaseSnapshot();
 
-        _host.SetTimer(OpalCr.TimerEntry4);
-        if (crState != CrsRestart)
+        _timers.SetTimer(OpalCr.TimerEntry4);
+        if (crState != OpalCrsState.Restart)
         {
-            _host.DisplayAllTimers();
+            _timers.DisplayAllTimers();
         }
 
         // The original logged this from the signal handler, which is not async-signal-safe.
@@ -545,10 +550,10 @@ internal sealed partial class AppCoordinator
     }
 
     /// <summary>Closes and removes this attempt's FIFOs and names the next pair (id 0 again after a restart).</summary>
-    private void PutPipesAway(int crState)
+    private void PutPipesAway(OpalCrsState crState)
     {
         _pipes?.CloseAndRemove();
-        if (crState == CrsRestart)
+        if (crState == OpalCrsState.Restart)
         {
             _currentUniqueId = 0;
         }

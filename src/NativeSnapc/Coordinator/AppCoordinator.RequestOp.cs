@@ -15,7 +15,7 @@ internal sealed partial class AppCoordinator
     internal const int MaxMigrationEntries = 1 << 20;
 
     /// <summary>QUIESCE_START finished on this process and QUIESCE_END has not run yet.</summary>
-    private bool QuiesceActive => _appNotifProcessed && _attemptOpen && _localSnapshot is not null && _currentOptions is not null;
+    private bool QuiesceActive => _attempt.QuiescePrepared && _attempt.InProgress && _attempt.Snapshot is not null;
 
     public int RequestOp(RequestOperation op)
     {
@@ -85,8 +85,8 @@ internal sealed partial class AppCoordinator
     {
         DrainOwedReplies();
         Log.Verbose(5, $"App) Request_op: Sending request ({op.Event,3})...");
-        var bufferType = _host.BufferType;
-        var jobId = _host.MyName.jobid;
+        var bufferType = _messaging.BufferType;
+        var jobId = _identity.MyName.jobid;
         int status;
         byte[] message;
         switch (op.OpEvent)
@@ -120,20 +120,20 @@ internal sealed partial class AppCoordinator
         if (op.OpEvent == SnapcOpEvent.Checkpoint)
         {
             // The original never reset this, so every checkpoint after the first returned before taking part.
-            _currentCrState = CrsNone;
+            _publishedCrState = OpalCrsState.None;
         }
         else if (op.OpEvent == SnapcOpEvent.Migrate)
         {
-            _currentlyAllMigrating = true;
+            _migrationPending = true;
         }
 
-        status = _host.Send(RmlPeer.Hnp, RmlTag.SnapcFull, message);
+        status = _messaging.Send(RmlPeer.Hnp, RmlTag.SnapcFull, message);
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) request_op: Error: cannot send the request to the HNP ({status})");
             if (op.OpEvent == SnapcOpEvent.Migrate)
             {
-                _currentlyAllMigrating = false;
+                _migrationPending = false;
             }
         }
         return status;
@@ -143,7 +143,7 @@ internal sealed partial class AppCoordinator
     private int WaitForCheckpoint(RequestOperation op)
     {
         var finished = WaitServicingCheckpoints(
-            () => _currentCrState is CrsContinue or CrsRestart or CrsError or CrsTerm, _settings.ReleaseTimeout);
+            () => _publishedCrState is OpalCrsState.Continue or OpalCrsState.Restart or OpalCrsState.Error or OpalCrsState.Term, _settings.ReleaseTimeout);
         if (!finished)
         {
             Log.Error($"App) request_op: Error: the checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
@@ -151,14 +151,14 @@ internal sealed partial class AppCoordinator
             return OpalStatus.Timeout;
         }
 
-        if (_currentCrState == CrsRestart)
+        if (_publishedCrState == OpalCrsState.Restart)
         {
             // Restarted from the image: the reply would go to the old process.
-            FillSnapshotReference(op, _currentSsHandle);
-            _currentCrState = CrsNone;
+            FillSnapshotReference(op, _attempt.SsHandle);
+            _publishedCrState = OpalCrsState.None;
             return OpalStatus.Success;
         }
-        if (_currentCrState == CrsError)
+        if (_publishedCrState == OpalCrsState.Error)
         {
             // The request failed here. Open MPI 4.1's HNP may answer it late (op_state -1) or never: do not
             // wait, but do not take that answer for the reply to a later request either (DrainOwedReplies).
@@ -196,7 +196,7 @@ internal sealed partial class AppCoordinator
         var status = ReceiveReply(SnapcOpEvent.Migrate, _settings.ReleaseTimeout + _settings.ReplyTimeout, () =>
         {
             ServiceCheckpoint();
-            if (_currentlyAllMigrating)
+            if (_migrationPending)
             {
                 return clock.Elapsed < _settings.ReleaseTimeout;
             }
@@ -205,7 +205,7 @@ internal sealed partial class AppCoordinator
         }, out var reply);
         if (status != OpalStatus.Success)
         {
-            Log.Error(_currentlyAllMigrating
+            Log.Error(_migrationPending
                 ? $"App) request_op: Error: the migration checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s"
                 : $"App) request_op: Error: no migration reply within {_settings.ReplyTimeout.TotalSeconds:F0} s of the checkpoint");
             return status;
@@ -214,11 +214,11 @@ internal sealed partial class AppCoordinator
         if (opState != 0)
         {
             // Refused or failed: no migration checkpoint will come.
-            _currentlyAllMigrating = false;
+            _migrationPending = false;
             Log.Error($"App) request_op: Error: the HNP reports the migration failed or was refused (op_state {opState})");
             return OpalStatus.Error;
         }
-        if (!WaitServicingCheckpoints(() => !_currentlyAllMigrating, _settings.ReleaseTimeout))
+        if (!WaitServicingCheckpoints(() => !_migrationPending, _settings.ReleaseTimeout))
         {
             Log.Error($"App) request_op: Error: the HNP reports the migration done, but its checkpoint did not run here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
             return OpalStatus.Timeout;
@@ -235,7 +235,7 @@ internal sealed partial class AppCoordinator
     /// </summary>
     private int WaitForRestart()
     {
-        Log.Verbose(5, $"App) Waiting for termination (restart requested, {_host.GetPid()}) or the HNP's refusal");
+        Log.Verbose(5, $"App) Waiting for termination (restart requested, {_identity.GetPid()}) or the HNP's refusal");
         var status = ReceiveReply(SnapcOpEvent.Restart, _settings.TermTimeout, ServiceCheckpoint, out var reply);
         if (status != OpalStatus.Success)
         {
@@ -249,15 +249,15 @@ internal sealed partial class AppCoordinator
     /// <summary>One look at the checkpoint machinery while a leader waits (progress, then a pending request served).</summary>
     private bool ServiceCheckpoint()
     {
-        _host.Progress();
-        _host.TestIfCheckpointReady();
+        _requests.Progress();
+        _requests.TestIfCheckpointReady();
         return true;
     }
 
     private int WaitForQuiesceStart()
     {
         Log.Verbose(5, "App) Quiesce_start: Waiting for release...");
-        if (!WaitServicingCheckpoints(() => _appNotifProcessed || _quiesceStartFailed, _settings.ReleaseTimeout))
+        if (!WaitServicingCheckpoints(() => _attempt.QuiescePrepared || _quiesceStartFailed, _settings.ReleaseTimeout))
         {
             Log.Error($"App) request_op: Error: quiesce did not start here within {_settings.ReleaseTimeout.TotalSeconds:F0} s");
             return OpalStatus.Timeout;
@@ -292,14 +292,12 @@ internal sealed partial class AppCoordinator
             return OpalStatus.Error;
         }
         Log.Verbose(5, "App) Quiesce_end: Recovering the stack...");
-        _localSnapshot!.ComponentName ??= "";
+        _attempt.Snapshot!.ComponentName ??= "";
 
-        var crState = CrsContinue;
-        var status = Stage2(ref crState, setComponentName: _currentlyMigrating || !_currentlyAllMigrating);
+        var crState = OpalCrsState.Continue;
+        var status = RecordCheckpoint(ref crState, setComponentName: _attempt.Migrating || !_attempt.AllMigrating);
         status = First(status, Recover(crState));
-        status = First(status, Stage3(crState, skipFinishMessage: false, keepCheckpointActive: false));
-        _currentOptions = null;
-        _appNotifProcessed = false;
+        status = First(status, EndAttempt(crState, skipFinishMessage: false, keepCheckpointActive: false));
         if (status == OpalStatus.Success)
         {
             Log.Verbose(5, "App) Quiesce_end: Recovered.");
@@ -315,32 +313,30 @@ internal sealed partial class AppCoordinator
             Log.Error("App) request_op: Error: QUIESCE_CHECKPOINT outside a quiesced region");
             return OpalStatus.Error;
         }
-        var crState = CrsRunning;
-        var status = _host.IncCoreCkpt(_host.GetPid(), _localSnapshot!, _currentOptions!, ref crState);
+        var crState = OpalCrsState.Running;
+        var status = _inc.IncCoreCkpt(_identity.GetPid(), _attempt.Snapshot!, _attempt.Options, ref crState);
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) request_op: Error: the checkpointer failed in the quiesced region ({status})");
         }
 
-        if (crState != CrsRestart)
+        if (crState != OpalCrsState.Restart)
         {
             // The original pushed no component name here: CRS_COMP was only set in stage 2.
-            var name = _localSnapshot!.ComponentName ?? NonEmpty(_host.SelectedCrsComponentName);
+            var name = _attempt.Snapshot!.ComponentName ?? NonEmpty(_crs.SelectedCrsComponentName);
             if (name is not null)
             {
-                SetAttr(_currentSsHandle, SstoreKey.LocalCrsComp, name);
+                SetAttr(_attempt.SsHandle, SstoreKey.LocalCrsComp, name);
             }
-            status = First(status, Sync(_currentSsHandle));
+            status = First(status, Sync(_attempt.SsHandle));
         }
-        FillSnapshotReference(op, _currentSsHandle);
+        FillSnapshotReference(op, _attempt.SsHandle);
 
-        if (crState == CrsRestart)
+        if (crState == OpalCrsState.Restart)
         {
             // Resumed from the image taken here: the quiesce handshake belongs to the old process.
-            status = First(status, _host.IncCoreRecover(CrsRestart));
-            status = First(status, Stage3(CrsRestart, skipFinishMessage: false, keepCheckpointActive: false));
-            _currentOptions = null;
-            _appNotifProcessed = false;
+            status = First(status, _inc.IncCoreRecover(OpalCrsState.Restart));
+            status = First(status, EndAttempt(OpalCrsState.Restart, skipFinishMessage: false, keepCheckpointActive: false));
         }
         return status;
     }

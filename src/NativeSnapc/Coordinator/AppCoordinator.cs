@@ -15,32 +15,27 @@ namespace NativeSnapc.Coordinator;
 /// <summary>
 /// The application-side coordinator of Open MPI's snapc "full" component (snapc_full_app.c): init and
 /// finalize with the fence and INIT / FIN / FIN_ACK, the checkpoint driven by the host's notify callback
-/// (stages 1–3 and the FIFO handshake with the local coordinator), <c>app_coord_ft_event</c> and
+/// (one <see cref="CheckpointAttempt"/> at a time: its three stages and the FIFO handshake with the local
+/// coordinator), <c>app_coord_ft_event</c> and
 /// <c>app_coord_request_op</c>. Behaviour and every byte on the wire follow the original; its defects
 /// (docs/protocol.md#defects) are fixed as listed in README.md, "Differences from the original".
 ///
-/// It talks to the MPI runtime only through <see cref="IHostPort"/> and to the outside world only through
+/// It talks to the MPI runtime only through the concern ports of <see cref="IHostPort"/> and to the outside world only through
 /// the channels, so it carries no P/Invoke and can be tested with fakes. Like the original it is one
-/// logical actor; the fields other threads poll (request_op's loops while the FT thread checkpoints) are volatile.
+/// logical actor; what other threads poll (request_op's loops while the FT thread checkpoints) is volatile.
 /// </summary>
 internal sealed partial class AppCoordinator
 {
-    private const int CrsNone = (int)OpalCrsState.None;
-    private const int CrsCheckpoint = (int)OpalCrsState.Checkpoint;
-    private const int CrsRestart = (int)OpalCrsState.Restart;
-    private const int CrsContinue = (int)OpalCrsState.Continue;
-    private const int CrsTerm = (int)OpalCrsState.Term;
-    private const int CrsRunning = (int)OpalCrsState.Running;
-    private const int CrsError = (int)OpalCrsState.Error;
-    private const int CmdStart = (int)OpalCrCkptCmdState.CmdStart;
-    private const int StatusNone = (int)OpalCrCkptCmdState.StatusNone;
-    private const int StatusRequested = (int)OpalCrCkptCmdState.StatusRequested;
-    private const int StatusRunning = (int)OpalCrCkptCmdState.StatusRunning;
-
     /// <summary>How often the bounded local waits poll (the original busy-spins or sleeps a second).</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(1);
 
-    private readonly IHostPort _host;
+    private readonly IHostIdentity _identity;
+    private readonly ICheckpointRequests _requests;
+    private readonly IIncCore _inc;
+    private readonly ICrsObjects _crs;
+    private readonly IHostMessaging _messaging;
+    private readonly ISnapshotStore _store;
+    private readonly ICheckpointTimers _timers;
     private readonly IHandshakePipeFactory _pipeFactory;
     private readonly ICheckpointSignal _signal;
     private readonly CoordinatorSettings _settings;
@@ -51,28 +46,32 @@ internal sealed partial class AppCoordinator
     private IHandshakePipes? _pipes;
     private int _currentUniqueId;
 
-    /// <summary>True once the sentinel was read: the local coordinator now waits for a final state.</summary>
-    private bool _handshakeComplete;
-
-    private IHostSnapshot? _localSnapshot;
-    private CheckpointOptions? _currentOptions;
-
-    /// <summary>What <see cref="_currentOptions"/> points at during an attempt.</summary>
-    private readonly CheckpointOptions _optionsOfAttempts = new();
+    /// <summary>The current or last checkpoint attempt (one object, begun anew by each attempt).</summary>
+    private readonly CheckpointAttempt _attempt = new();
 
     /// <summary>LOCAL_FINISH is packed here, every attempt (the host's buffer type is fixed once OPAL's dss is open).</summary>
     private DssWriter? _finishWriter;
-    private uint _currentSsHandle;
+
+    /// <summary>The handle of the last attempt that reached stage 2 (<c>last_ss_handle</c>): request_op reports its snapshot.</summary>
     private uint _lastSsHandle;
 
-    /// <summary>The original's <c>static int cr_state</c>: carries RUNNING across a stalled re-entry.</summary>
-    private int _notifyCrState = CrsNone;
+    // What request_op's loops wait for, which an attempt sets and which outlives it. Volatile: the loops may poll
+    // from another thread than the one the host's test point runs attempts on.
 
-    private volatile int _currentCrState = CrsNone;
-    private volatile bool _appNotifProcessed;
+    /// <summary>
+    /// The original's <c>current_cr_state</c>: RUNNING once an attempt's handshake is done, then its final state;
+    /// NONE again when a leader sends CHECKPOINT, so that its wait sees only its own checkpoint.
+    /// </summary>
+    private volatile OpalCrsState _publishedCrState = OpalCrsState.None;
+
+    /// <summary>
+    /// This leader sent MIGRATE and the migration has not run here yet: the original's <c>currently_all_migrating</c>
+    /// as request_op sees it (set by the request, cleared by a handshake without a migration and by stage 3).
+    /// </summary>
+    private volatile bool _migrationPending;
+
+    /// <summary>An attempt of QUIESCE_START failed after INC prep; request_op's wait reports it and clears it.</summary>
     private volatile bool _quiesceStartFailed;
-    private volatile bool _currentlyMigrating;
-    private volatile bool _currentlyAllMigrating;
 
     /// <summary>Replies to CHECKPOINT or MIGRATE requests the leader stopped waiting for; the HNP may still send them.</summary>
     private int _owedHnpReplies;
@@ -82,7 +81,13 @@ internal sealed partial class AppCoordinator
 
     public AppCoordinator(IHostPort host, IHandshakePipeFactory pipeFactory, ICheckpointSignal signal, CoordinatorSettings settings)
     {
-        _host = host;
+        _identity = host;
+        _requests = host;
+        _inc = host;
+        _crs = host;
+        _messaging = host;
+        _store = host;
+        _timers = host;
         _pipeFactory = pipeFactory;
         _signal = signal;
         _settings = settings;
@@ -103,7 +108,7 @@ internal sealed partial class AppCoordinator
     /// <summary>The pipe pair the next checkpoint will use.</summary>
     internal IHandshakePipes? Pipes => _pipes;
 
-    private uint MyVpid => _host.MyName.vpid;
+    private uint MyVpid => _identity.MyName.vpid;
 
     // ---- app_coord_init ---------------------------------------------------------------------------
 
@@ -114,9 +119,9 @@ internal sealed partial class AppCoordinator
             Log.Error("App) init: Error: app_coord_init called twice; the coordinator is already initialized");
             return OpalStatus.Exists;
         }
-        Log.Verbose(20, $"App) Initalized for Application {_host.MyName}");
+        Log.Verbose(20, $"App) Initalized for Application {_identity.MyName}");
 
-        var status = _host.RegisterNotifyCallback(NotifyResponse);
+        var status = _requests.RegisterNotifyCallback(NotifyResponse);
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) init: Error: cannot register the notify callback ({status})");
@@ -125,23 +130,22 @@ internal sealed partial class AppCoordinator
 
         _currentUniqueId = 0;
         DefinePipeNames();
-        _currentCrState = CrsNone;
-        _notifyCrState = CrsNone;
+        _publishedCrState = OpalCrsState.None;
 
-        var installed = _signal.Install(_host.EntryPointSignal, _host.CheckpointRequestCell);
+        var installed = _signal.Install(_requests.EntryPointSignal, _requests.CheckpointRequestCell);
         if (!installed.Ok)
         {
-            Log.Error($"App) init: Error: Failed to register signal {_host.EntryPointSignal}: {installed}");
+            Log.Error($"App) init: Error: Failed to register signal {_requests.EntryPointSignal}: {installed}");
             UndoInit();
             return OpalStatus.Error;
         }
-        Log.Verbose(15, $"app) Named Pipes ({_pipes!.ReadPath}) ({_pipes.WritePath}), Signal ({_host.EntryPointSignal})");
+        Log.Verbose(15, $"app) Named Pipes ({_pipes!.ReadPath}) ({_pipes.WritePath}), Signal ({_requests.EntryPointSignal})");
 
         if (MyVpid == 0)
         {
             Log.Verbose(3, "app) Startup Barrier...");
         }
-        status = _host.Fence();
+        status = _messaging.Fence();
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) init: Error: the startup fence failed ({status})");
@@ -152,10 +156,10 @@ internal sealed partial class AppCoordinator
         if (MyVpid == 0)
         {
             Log.Verbose(3, "app) Startup Barrier: Send INIT to HNP...!");
-            status = SnapcMessages.BuildInit(_host.BufferType, _host.MyName.jobid, out var init);
+            status = SnapcMessages.BuildInit(_messaging.BufferType, _identity.MyName.jobid, out var init);
             if (status == OpalStatus.Success)
             {
-                status = _host.Send(RmlPeer.Hnp, RmlTag.SnapcFull, init);
+                status = _messaging.Send(RmlPeer.Hnp, RmlTag.SnapcFull, init);
             }
             if (status != OpalStatus.Success)
             {
@@ -173,7 +177,7 @@ internal sealed partial class AppCoordinator
     private void UndoInit()
     {
         _signal.Restore();
-        _host.UnregisterNotifyCallback();
+        _requests.UnregisterNotifyCallback();
         _pipes = null;
     }
 
@@ -191,7 +195,7 @@ internal sealed partial class AppCoordinator
         {
             Log.Verbose(3, "app) Shutdown Barrier...");
         }
-        var status = _host.Fence();
+        var status = _messaging.Fence();
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) finalize: Error: the shutdown fence failed ({status})");
@@ -223,7 +227,7 @@ internal sealed partial class AppCoordinator
         {
             _owedHnpReplies--;
             var grace = OwedReplyGrace < _settings.ReplyTimeout ? OwedReplyGrace : _settings.ReplyTimeout;
-            if (_host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, grace, out _) == OpalStatus.Success)
+            if (_messaging.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, grace, out _) == OpalStatus.Success)
             {
                 Log.Verbose(5, "App) Dropped a late reply to an earlier request");
             }
@@ -238,10 +242,10 @@ internal sealed partial class AppCoordinator
     {
         DrainOwedReplies();
         Log.Verbose(3, "app) Shutdown Barrier: Send FIN to HNP...!");
-        var status = SnapcMessages.BuildFin(_host.BufferType, _host.MyName.jobid, out var fin);
+        var status = SnapcMessages.BuildFin(_messaging.BufferType, _identity.MyName.jobid, out var fin);
         if (status == OpalStatus.Success)
         {
-            status = _host.Send(RmlPeer.Hnp, RmlTag.SnapcFull, fin);
+            status = _messaging.Send(RmlPeer.Hnp, RmlTag.SnapcFull, fin);
         }
         if (status != OpalStatus.Success)
         {
@@ -271,8 +275,8 @@ internal sealed partial class AppCoordinator
         reply = null;
         byte[] payload;
         var status = whileWaiting is null
-            ? _host.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, bound, out payload)
-            : _host.ReceiveServicing(RmlPeer.Hnp, RmlTag.SnapcFull, bound, whileWaiting, out payload);
+            ? _messaging.Receive(RmlPeer.Hnp, RmlTag.SnapcFull, bound, out payload)
+            : _messaging.ReceiveServicing(RmlPeer.Hnp, RmlTag.SnapcFull, bound, whileWaiting, out payload);
         if (status != OpalStatus.Success)
         {
             Log.Error(whileWaiting is null
@@ -282,8 +286,8 @@ internal sealed partial class AppCoordinator
             return status;
         }
         status = expected == SnapcOpEvent.FinAck
-            ? SnapcMessages.ParseFinAck(payload, _host.BufferType, out reply)
-            : SnapcMessages.ParseRequestOpDone(payload, _host.BufferType, out reply);
+            ? SnapcMessages.ParseFinAck(payload, _messaging.BufferType, out reply)
+            : SnapcMessages.ParseRequestOpDone(payload, _messaging.BufferType, out reply);
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) Error: the HNP's reply cannot be unpacked ({status})");
@@ -309,28 +313,26 @@ internal sealed partial class AppCoordinator
         var restored = _signal.Restore();
         if (!restored.Ok)
         {
-            Log.Error($"App) finalize: Error: cannot restore the disposition of signal {_host.EntryPointSignal}: {restored}");
+            Log.Error($"App) finalize: Error: cannot restore the disposition of signal {_requests.EntryPointSignal}: {restored}");
         }
-        if (_host.CheckpointRequest == StatusRequested)
+        if (_requests.CheckpointRequest == OpalCrCkptCmdState.StatusRequested)
         {
-            _host.CheckpointRequest = StatusNone;
+            _requests.CheckpointRequest = OpalCrCkptCmdState.StatusNone;
         }
         if (_replayRequest)
         {
             _replayRequest = false;
-            _host.CurrentlyStalled = false;
+            _requests.CurrentlyStalled = false;
         }
-        _host.UnregisterNotifyCallback();
+        _requests.UnregisterNotifyCallback();
 
         if (_pipes is not null)
         {
             _pipes.CloseAndRemove();
             _pipes = null;
         }
-        _localSnapshot?.Dispose();
-        _localSnapshot = null;
-        _currentOptions = null;
-        _appNotifProcessed = false;
+        _attempt.ReleaseSnapshot();
+        _attempt.End();
         _signal.EndCheckpoint();
     }
 
@@ -349,21 +351,21 @@ internal sealed partial class AppCoordinator
         {
             case OpalCrsState.Checkpoint:
                 // Recorded so that a restart can recreate the session directory components (e.g. btl/sm) still reference.
-                var sessionDir = _host.JobSessionDirectory;
+                var sessionDir = _identity.JobSessionDirectory;
                 if (sessionDir is not null)
                 {
-                    SetAttr(_host.SstoreHandleCurrent, SstoreKey.LocalMkdir, sessionDir);
+                    SetAttr(_store.SstoreHandleCurrent, SstoreKey.LocalMkdir, sessionDir);
                 }
-                if (_currentOptions?.Stop == true)
+                if (_attempt.InProgress && _attempt.Options.Stop)
                 {
                     // A stopping checkpointer freezes the process: sync before it does.
-                    SetAttr(_currentSsHandle, SstoreKey.LocalCrsComp, _host.SelectedCrsComponentName);
-                    Sync(_currentSsHandle);
+                    SetAttr(_attempt.SsHandle, SstoreKey.LocalCrsComp, _crs.SelectedCrsComponentName);
+                    Sync(_attempt.SsHandle);
                 }
                 return OpalStatus.Success;
 
             case OpalCrsState.Restart:
-                Log.Verbose(20, $"App) Initalized for Application {_host.MyName} (Restart) ({_host.GetPid(),5})");
+                Log.Verbose(20, $"App) Initalized for Application {_identity.MyName} (Restart) ({_identity.GetPid(),5})");
                 // The checkpointer may have restarted us through a proxy: the daemon needs the new pid.
                 return SendLocalUpdate();
 
@@ -386,31 +388,31 @@ internal sealed partial class AppCoordinator
     /// <summary>app_define_pipe_names: the names for the current id, with the current pid; then the id moves on.</summary>
     private void DefinePipeNames()
     {
-        _pipes = _pipeFactory.Create(_host.PipeDirectory, _host.GetPid(), _currentUniqueId);
+        _pipes = _pipeFactory.Create(_requests.PipeDirectory, _identity.GetPid(), _currentUniqueId);
         ++_currentUniqueId;
     }
 
-    private int SendLocalFinish(int crState)
+    private int SendLocalFinish(OpalCrsState crState)
     {
-        var writer = _finishWriter ??= new DssWriter(_host.BufferType);
-        var status = SnapcMessages.WriteLocalFinish(writer, crState);
+        var writer = _finishWriter ??= new DssWriter(_messaging.BufferType);
+        var status = SnapcMessages.WriteLocalFinish(writer, (int)crState);
         if (status == OpalStatus.Success)
         {
-            status = _host.Send(RmlPeer.Daemon, RmlTag.Snapc, writer.WrittenSpan);
+            status = _messaging.Send(RmlPeer.Daemon, RmlTag.Snapc, writer.WrittenSpan);
         }
         if (status != OpalStatus.Success)
         {
-            Log.Error($"App) Error: cannot send LOCAL_FINISH({crState}) to the local daemon ({status})");
+            Log.Error($"App) Error: cannot send LOCAL_FINISH({(int)crState}) to the local daemon ({status})");
         }
         return status;
     }
 
     private int SendLocalUpdate()
     {
-        var status = SnapcMessages.BuildLocalUpdate(_host.BufferType, _host.MyName, _host.GetPid(), crdebugFlag: null, out var message);
+        var status = SnapcMessages.BuildLocalUpdate(_messaging.BufferType, _identity.MyName, _identity.GetPid(), crdebugFlag: null, out var message);
         if (status == OpalStatus.Success)
         {
-            status = _host.Send(RmlPeer.Daemon, RmlTag.Snapc, message);
+            status = _messaging.Send(RmlPeer.Daemon, RmlTag.Snapc, message);
         }
         if (status != OpalStatus.Success)
         {
@@ -421,7 +423,7 @@ internal sealed partial class AppCoordinator
 
     private int SetAttr(uint handle, uint key, string value)
     {
-        var status = _host.SstoreSetAttr(handle, key, value);
+        var status = _store.SstoreSetAttr(handle, key, value);
         if (status != OpalStatus.Success)
         {
             Log.Verbose(10, $"App) sstore set_attr(handle {handle}, key {key}) failed ({status})");
@@ -431,7 +433,7 @@ internal sealed partial class AppCoordinator
 
     private int Sync(uint handle)
     {
-        var status = _host.SstoreSync(handle);
+        var status = _store.SstoreSync(handle);
         if (status != OpalStatus.Success)
         {
             Log.Error($"App) Error: sstore sync of handle {handle} failed ({status})");
@@ -442,9 +444,9 @@ internal sealed partial class AppCoordinator
     /// <summary>The sequence number and global reference of a snapshot, as request_op reports them (-1 / "Unknown" when missing).</summary>
     private void FillSnapshotReference(RequestOperation op, uint handle)
     {
-        _host.SstoreGetAttr(handle, SstoreKey.GlobalSnapSeq, out var seq);
+        _store.SstoreGetAttr(handle, SstoreKey.GlobalSnapSeq, out var seq);
         op.SeqNum = seq is not null && int.TryParse(seq.Trim(), out var parsed) ? parsed : -1;
-        _host.SstoreGetAttr(handle, SstoreKey.GlobalSnapRef, out var reference);
+        _store.SstoreGetAttr(handle, SstoreKey.GlobalSnapRef, out var reference);
         op.SetGlobalHandle(reference ?? "Unknown");
     }
 
@@ -470,8 +472,8 @@ internal sealed partial class AppCoordinator
             {
                 return false;
             }
-            _host.Progress();
-            _host.TestIfCheckpointReady();
+            _requests.Progress();
+            _requests.TestIfCheckpointReady();
             if (!done())
             {
                 Thread.Sleep(PollInterval);
@@ -486,11 +488,11 @@ internal sealed partial class AppCoordinator
     /// </summary>
     private int WaitForTermination(string why)
     {
-        Log.Verbose(5, $"App) Waiting for termination ({why}, {_host.GetPid()})");
+        Log.Verbose(5, $"App) Waiting for termination ({why}, {_identity.GetPid()})");
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < _settings.TermTimeout)
         {
-            _host.Progress();
+            _requests.Progress();
             Thread.Sleep(TimeSpan.FromMilliseconds(10));
         }
         Log.Error($"App) Error: {why}: the process was not terminated within {_settings.TermTimeout.TotalSeconds:F0} s; returning to the application");

@@ -40,3 +40,16 @@ internal sealed class RequestOperation
         GlobalHandleChanged = true;
     }
 }
+
+/// <summary>
+/// The caller's <c>orte_snapc_base_request_op_t</c> as request_op receives it. The host adapter holds the pointer; it
+/// is read only once a coordinator serves the request (a process without one leaves it alone) and written back after.
+/// </summary>
+internal interface IRequestOperationDatum
+{
+    /// <summary>The datum in managed form, or null for a NULL datum.</summary>
+    RequestOperation? Read();
+
+    /// <summary>Stores <c>seq_num</c> and, when the coordinator changed it, <c>global_handle</c>.</summary>
+    void Write(RequestOperation operation);
+}

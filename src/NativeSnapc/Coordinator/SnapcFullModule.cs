@@ -20,7 +20,7 @@ internal interface IAppCoordinatorEntry
     int Init();
     int Finalize();
     int FtEvent(int state);
-    int RequestOp(nint datum);
+    int RequestOp(IRequestOperationDatum datum);
 }
 
 /// <summary>
@@ -94,7 +94,7 @@ internal sealed class SnapcFullModule
     public int FtEvent(int state) => IsApplicationCoordinator ? _app.FtEvent(state) : OpalStatus.Success;
 
     /// <summary>The application coordinator's request_op; without one the request cannot be served (the original returned success and did nothing).</summary>
-    public int RequestOp(nint datum)
+    public int RequestOp(IRequestOperationDatum datum)
     {
         if (IsApplicationCoordinator)
         {

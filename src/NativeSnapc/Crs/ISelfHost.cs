@@ -58,8 +58,12 @@ internal interface ISelfCallbacks
 /// <summary>The checkpoint callback's return value and the bytes of its restart command (null when it left it NULL).</summary>
 internal readonly record struct SelfCheckpointCallbackResult(int ReturnCode, byte[]? RestartCommand);
 
-/// <summary>The caller's snapshot during a checkpoint (an <c>opal_crs_base_snapshot_t</c> the checkpointer does not own).</summary>
-internal interface ICheckpointSnapshot
+/// <summary>
+/// The <c>opal_crs_base_snapshot_t</c> (mirror: <c>OpalCrsBaseSnapshot</c>) a CRS caller passes to a checkpoint: the
+/// checkpointer fills it in place and never owns it. The coordinator's view of the same C struct, which it owns, is
+/// <c>Coordinator.IOwnedCrsSnapshot</c>.
+/// </summary>
+internal interface ICallerCrsSnapshot
 {
     string? MetadataFilename { get; }
     string? SnapshotDirectory { get; }

@@ -165,7 +165,7 @@ internal sealed class SelfCheckpointer
     /// the state is CONTINUE and the continue callback runs. Any failure: an error, state ERROR, a log line, and
     /// the metadata file as it was.
     /// </summary>
-    public SelfCheckpointResult Checkpoint(int pid, ICheckpointSnapshot? snapshot, bool stop)
+    public SelfCheckpointResult Checkpoint(int pid, ICallerCrsSnapshot? snapshot, bool stop)
     {
         var settings = _settings();
         Verbose(settings, 10, $"checkpoint({pid}, ---)");

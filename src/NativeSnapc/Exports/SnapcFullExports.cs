@@ -172,7 +172,7 @@ internal static unsafe class SnapcFullExports
     {
         try
         {
-            return SnapcFullComponent.RequestOp((nint)datum);
+            return SnapcFullComponent.RequestOp(datum);
         }
         catch (Exception e)
         {

@@ -8,22 +8,6 @@ namespace NativeSnapc.Protocol.Snapc;
 /// <summary>One row of a MIGRATE request (<c>mig_vpids[i]</c>, <c>mig_host_pref[i]</c>, <c>mig_vpid_pref[i]</c>, <c>mig_off_node[i]</c>).</summary>
 internal readonly record struct SnapcMigrationEntry(int Vpid, string? HostPreference, int VpidPreference, int OffNode);
 
-/// <summary>A REQUEST_OP message (app → HNP, tag 25) as the HNP unpacks it.</summary>
-internal sealed record SnapcRequestOp(
-    byte Command,
-    uint JobId,
-    SnapcOpEvent Event,
-    int SeqNum,
-    string? GlobalHandle,
-    int MigrationCount,
-    IReadOnlyList<SnapcMigrationEntry> Migrations);
-
-/// <summary>LOCAL_FINISH (app → own daemon, tag 24).</summary>
-internal sealed record SnapcLocalFinish(byte Command, int CrState);
-
-/// <summary>LOCAL_UPDATE (app → own daemon, tag 24); the bool only in CRDEBUG builds.</summary>
-internal sealed record SnapcLocalUpdate(byte Command, OrteProcessName Name, int Pid, bool? CrdebugFlag);
-
 /// <summary>A reply from the HNP on tag 25: FIN_ACK (no op_state) or CHECKPOINT/MIGRATE done.</summary>
 internal sealed record SnapcRequestOpReply(byte Command, SnapcOpEvent Event, int? OpState);
 
@@ -33,25 +17,21 @@ internal sealed record SnapcRequestOpReply(byte Command, SnapcOpEvent Event, int
 /// (snapc_full_global.c, snapc_full_local.c, snapc_full_app.c) and stop at the first failing unpack, returning its
 /// status. Like the C receivers, parsers check neither command bytes nor trailing bytes. Builders return a status and
 /// the payload (empty on failure); nothing here throws.
+///
+/// This file is the application's side (snapc_full_app.c; the library's coordinator): what it sends to the HNP and to
+/// its own daemon, and the HNP's replies it unpacks. SnapcMessages.Peers.cs is the other side (snapc_full_global.c,
+/// snapc_full_local.c; the command's coordinators in src/Command): what they unpack from the application and the
+/// replies the HNP sends it.
 /// </summary>
-internal static class SnapcMessages
+internal static partial class SnapcMessages
 {
-    // ---- app -> HNP, tag 25: REQUEST_OP --------------------------------------------------------
+    // ---- sent by the application to the HNP, tag 25: REQUEST_OP ---------------------------------
 
     public static int BuildInit(DssBufferType bufferType, uint jobId, out byte[] payload)
         => BuildRequestOp(bufferType, jobId, SnapcOpEvent.Init, out payload);
 
     public static int BuildFin(DssBufferType bufferType, uint jobId, out byte[] payload)
         => BuildRequestOp(bufferType, jobId, SnapcOpEvent.Fin, out payload);
-
-    public static int BuildCheckpoint(DssBufferType bufferType, uint jobId, out byte[] payload)
-        => BuildRequestOp(bufferType, jobId, SnapcOpEvent.Checkpoint, out payload);
-
-    public static int BuildQuiesceStart(DssBufferType bufferType, uint jobId, out byte[] payload)
-        => BuildRequestOp(bufferType, jobId, SnapcOpEvent.QuiesceStart, out payload);
-
-    public static int BuildQuiesceEnd(DssBufferType bufferType, uint jobId, out byte[] payload)
-        => BuildRequestOp(bufferType, jobId, SnapcOpEvent.QuiesceEnd, out payload);
 
     /// <summary>
     /// A REQUEST_OP without event-specific items: cmd 8 (UINT8), jobid (ORTE_JOBID), event (OPAL_INT).
@@ -112,79 +92,17 @@ internal static class SnapcMessages
         return Then(status, () => writer.PackInt((int)opEvent));
     }
 
-    /// <summary>The HNP side (snapc_full_global.c): cmd, jobid, event, then what the event carries.</summary>
-    public static int ParseRequestOp(ReadOnlyMemory<byte> payload, DssBufferType bufferType, out SnapcRequestOp? request)
-    {
-        request = null;
-        var reader = new DssReader(payload, bufferType);
-        var status = reader.UnpackUInt8(out var command);
-        if (status != OpalStatus.Success) return status;
-        status = reader.UnpackJobId(out var jobId);
-        if (status != OpalStatus.Success) return status;
-        status = reader.UnpackInt(out var opEvent);
-        if (status != OpalStatus.Success) return status;
+    // ---- sent by the application to its own daemon, tag 24 -------------------------------------
 
-        var seqNum = 0;
-        string? handle = null;
-        var migrationCount = 0;
-        var migrations = new List<SnapcMigrationEntry>();
-        if (opEvent == (int)SnapcOpEvent.Restart)
-        {
-            status = reader.UnpackInt(out seqNum);
-            if (status != OpalStatus.Success) return status;
-            status = reader.UnpackString(out handle);
-            if (status != OpalStatus.Success) return status;
-        }
-        else if (opEvent == (int)SnapcOpEvent.Migrate)
-        {
-            status = reader.UnpackInt(out migrationCount);
-            if (status != OpalStatus.Success) return status;
-            // Grows per entry read: every entry consumes payload bytes, so a garbled count cannot make
-            // this allocate more than the payload justifies.
-            for (var i = 0; i < migrationCount; i++)
-            {
-                status = reader.UnpackInt(out var vpid);
-                if (status != OpalStatus.Success) return status;
-                status = reader.UnpackString(out var host);
-                if (status != OpalStatus.Success) return status;
-                status = reader.UnpackInt(out var vpidPreference);
-                if (status != OpalStatus.Success) return status;
-                status = reader.UnpackInt(out var offNode);
-                if (status != OpalStatus.Success) return status;
-                migrations.Add(new SnapcMigrationEntry(vpid, host, vpidPreference, offNode));
-            }
-        }
-        request = new SnapcRequestOp(command, jobId, (SnapcOpEvent)opEvent, seqNum, handle, migrationCount, migrations);
-        return OpalStatus.Success;
-    }
-
-    // ---- app -> own daemon, tag 24 -------------------------------------------------------------
-
-    /// <summary>LOCAL_FINISH: cmd 5 (ORTE_SNAPC_CMD), cr_state (OPAL_INT).</summary>
-    public static int BuildLocalFinish(DssBufferType bufferType, int crState, out byte[] payload)
-    {
-        var writer = new DssWriter(bufferType);
-        return Finish(WriteLocalFinish(writer, crState), writer, out payload);
-    }
-
-    /// <summary>LOCAL_FINISH into <paramref name="writer"/>, emptied first: what every checkpoint sends, without allocating.</summary>
+    /// <summary>
+    /// LOCAL_FINISH: cmd 5 (ORTE_SNAPC_CMD), cr_state (OPAL_INT), into <paramref name="writer"/>, emptied first: what
+    /// every checkpoint sends, without allocating.
+    /// </summary>
     public static int WriteLocalFinish(DssWriter writer, int crState)
     {
         writer.Reset();
         var status = writer.PackUInt8(SnapcCommand.LocalFinish);
         return status == OpalStatus.Success ? writer.PackInt(crState) : status;
-    }
-
-    public static int ParseLocalFinish(ReadOnlyMemory<byte> payload, DssBufferType bufferType, out SnapcLocalFinish? message)
-    {
-        message = null;
-        var reader = new DssReader(payload, bufferType);
-        var status = reader.UnpackUInt8(out var command);
-        if (status != OpalStatus.Success) return status;
-        status = reader.UnpackInt(out var crState);
-        if (status != OpalStatus.Success) return status;
-        message = new SnapcLocalFinish(command, crState);
-        return OpalStatus.Success;
     }
 
     /// <summary>
@@ -204,54 +122,7 @@ internal static class SnapcMessages
         return Finish(status, writer, out payload);
     }
 
-    public static int ParseLocalUpdate(ReadOnlyMemory<byte> payload, DssBufferType bufferType, bool withCrdebugFlag, out SnapcLocalUpdate? message)
-    {
-        message = null;
-        var reader = new DssReader(payload, bufferType);
-        var status = reader.UnpackUInt8(out var command);
-        if (status != OpalStatus.Success) return status;
-        status = reader.UnpackName(out var name);
-        if (status != OpalStatus.Success) return status;
-        status = reader.UnpackPid(out var pid);
-        if (status != OpalStatus.Success) return status;
-        bool? flag = null;
-        if (withCrdebugFlag)
-        {
-            status = reader.UnpackBool(out var value);
-            if (status != OpalStatus.Success) return status;
-            flag = value;
-        }
-        message = new SnapcLocalUpdate(command, name, pid, flag);
-        return OpalStatus.Success;
-    }
-
-    // ---- HNP -> app, tag 25: replies -----------------------------------------------------------
-
-    /// <summary>FIN_ACK: cmd 8 (UINT8), event FIN_ACK (OPAL_INT) — two items only.</summary>
-    public static int BuildFinAck(DssBufferType bufferType, out byte[] payload)
-    {
-        var writer = new DssWriter(bufferType);
-        var status = writer.PackUInt8(SnapcCommand.FullRequestOp);
-        status = Then(status, () => writer.PackInt((int)SnapcOpEvent.FinAck));
-        return Finish(status, writer, out payload);
-    }
-
-    /// <summary>CHECKPOINT done: cmd 8, event CHECKPOINT (echoed), op_state (0 ok, -1 if the job went to ERROR).</summary>
-    public static int BuildCheckpointDone(DssBufferType bufferType, int opState, out byte[] payload)
-        => BuildRequestOpDone(bufferType, SnapcOpEvent.Checkpoint, opState, out payload);
-
-    /// <summary>MIGRATE done: cmd 8, event MIGRATE, op_state 0 (the HNP sends nothing on failure).</summary>
-    public static int BuildMigrateDone(DssBufferType bufferType, out byte[] payload)
-        => BuildRequestOpDone(bufferType, SnapcOpEvent.Migrate, 0, out payload);
-
-    public static int BuildRequestOpDone(DssBufferType bufferType, SnapcOpEvent opEvent, int opState, out byte[] payload)
-    {
-        var writer = new DssWriter(bufferType);
-        var status = writer.PackUInt8(SnapcCommand.FullRequestOp);
-        status = Then(status, () => writer.PackInt((int)opEvent));
-        status = Then(status, () => writer.PackInt(opState));
-        return Finish(status, writer, out payload);
-    }
+    // ---- unpacked by the application: the HNP's replies, tag 25 ---------------------------------
 
     /// <summary>What app_coord_finalize unpacks: cmd (UINT8), op_event (OPAL_INT).</summary>
     public static int ParseFinAck(ReadOnlyMemory<byte> payload, DssBufferType bufferType, out SnapcRequestOpReply? reply)

@@ -134,7 +134,7 @@ public sealed class MetadataFilesTests
         var crashing = new MetadataFiles { BeforeRename = _ => throw new SimulatedCrash() };
         var checkpointer = new SelfCheckpointer(host, crashing, () => new SelfSettings());
 
-        Assert.Throws<SimulatedCrash>(() => checkpointer.Checkpoint(1, new FakeSnapshot { MetadataFilename = _path }, stop: false));
+        Assert.Throws<SimulatedCrash>(() => checkpointer.Checkpoint(1, new FakeCallerCrsSnapshot { MetadataFilename = _path }, stop: false));
 
         var restarter = new SelfCheckpointer(host, new MetadataFiles(), () => new SelfSettings());
         Assert.That(restarter.Restart(_path, spawnChild: true, out _), Is.Not.EqualTo(0));

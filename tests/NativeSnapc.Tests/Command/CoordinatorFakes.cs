@@ -156,8 +156,9 @@ internal static class Payloads
 
     public static byte[] LocalFinish(int crState)
     {
-        SnapcMessages.BuildLocalFinish(DssBufferType.NonDescribed, crState, out var bytes);
-        return bytes;
+        var writer = new DssWriter(DssBufferType.NonDescribed);
+        SnapcMessages.WriteLocalFinish(writer, crState);
+        return writer.ToArray();
     }
 
     public static byte[] AppPush(uint handle, string component)

@@ -8,6 +8,7 @@ using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Protocol.Snapc;
 using NativeSnapc.Protocol.Wire;
+using NativeSnapc.Tests.Dss;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Coordinator;
@@ -87,7 +88,7 @@ public sealed class AppCoordinatorTests
         return payload;
     }
 
-    private static byte[] LocalFinish(int crState) => Bytes(t => (SnapcMessages.BuildLocalFinish(t, crState, out var p), p));
+    private static byte[] LocalFinish(int crState) => Bytes(t => (SnapcTestMessages.BuildLocalFinish(t, crState, out var p), p));
 
     private static byte[] Reply(SnapcOpEvent opEvent, int opState) =>
         Bytes(t => (SnapcMessages.BuildRequestOpDone(t, opEvent, opState, out var p), p));
@@ -203,9 +204,9 @@ public sealed class AppCoordinatorTests
     {
         Init(vpid: 1);
         _signal.Raise();
-        Assert.That(_host.CheckpointRequest, Is.EqualTo(5));
+        Assert.That(_host.CheckpointRequest, Is.EqualTo(OpalCrCkptCmdState.StatusRequested));
         _coordinator.Finalize();
-        Assert.That(_host.CheckpointRequest, Is.EqualTo(4));
+        Assert.That(_host.CheckpointRequest, Is.EqualTo(OpalCrCkptCmdState.StatusNone));
         Assert.That(_signal.CheckpointActive, Is.False);
     }
 
@@ -235,10 +236,10 @@ public sealed class AppCoordinatorTests
         Init(vpid: 1);
         _coordinator.Finalize();
         var created = _pipes.Created.Count;
-        _host.CheckpointRequest = 5; // set just before the handler was removed
+        _host.CheckpointRequest = OpalCrCkptCmdState.StatusRequested; // set just before the handler was removed
         _host.TestIfCheckpointReady();
         Assert.That(_host.NotifyResults.Single(), Is.EqualTo(OpalStatus.NotInitialized));
-        Assert.That(_host.CheckpointingState, Is.EqualTo(4), "the host is not left believing a checkpoint runs");
+        Assert.That(_host.CheckpointingState, Is.EqualTo(OpalCrCkptCmdState.StatusNone), "the host is not left believing a checkpoint runs");
         Assert.That(_pipes.Created, Has.Count.EqualTo(created));
     }
 
@@ -259,7 +260,7 @@ public sealed class AppCoordinatorTests
             Assert.That(_host.IncCorePrepCalls, Is.EqualTo(1));
             Assert.That(_host.IncCoreCkptCalls.Single().Pid, Is.EqualTo(_host.Pid));
             Assert.That(_host.IncCoreRecoverCalls, Is.EqualTo(new[] { Continue }));
-            Assert.That(_host.CheckpointingState, Is.EqualTo(4));
+            Assert.That(_host.CheckpointingState, Is.EqualTo(OpalCrCkptCmdState.StatusNone));
             Assert.That(_signal.CheckpointActive, Is.False);
             Assert.That(_pipes.Created[^1].Id, Is.EqualTo(1), "the next checkpoint uses id 1");
         });
@@ -514,7 +515,7 @@ public sealed class AppCoordinatorTests
             return (OpalStatus.Success, Continue);
         };
         Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
-        Assert.That(_host.CheckpointRequest, Is.EqualTo(4), "the storm set no new request");
+        Assert.That(_host.CheckpointRequest, Is.EqualTo(OpalCrCkptCmdState.StatusNone), "the storm set no new request");
         Assert.That(_log.Any(line => line.Contains("Received 10000 signal(s)")), Is.True);
         _host.Checkpointer = _ => (OpalStatus.Success, Continue);
         Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
@@ -533,7 +534,7 @@ public sealed class AppCoordinatorTests
             }
         };
         SignalAndServe();
-        Assert.That(_host.CheckpointRequest, Is.EqualTo(5), "the second request was accepted");
+        Assert.That(_host.CheckpointRequest, Is.EqualTo(OpalCrCkptCmdState.StatusRequested), "the second request was accepted");
     }
 
     // ---- ft_event ---------------------------------------------------------------------------------------
@@ -742,7 +743,7 @@ public sealed class AppCoordinatorTests
             if (message.Tag == RmlTag.SnapcFull)
             {
                 _signal.Raise();
-                _host.Replies.Enqueue(Bytes(t => (SnapcMessages.BuildMigrateDone(t, out var p), p)));
+                _host.Replies.Enqueue(Bytes(t => (SnapcTestMessages.BuildMigrateDone(t, out var p), p)));
             }
         };
         var op = new RequestOperation { Event = (int)SnapcOpEvent.Migrate, Leader = 0, MigrationCount = 2, Migrations = table };
@@ -766,7 +767,7 @@ public sealed class AppCoordinatorTests
             else if (message.Tag == RmlTag.Snapc)
             {
                 // ...and answers once this process's LOCAL_FINISH is in: only a leader that took part gets here.
-                _host.Replies.Enqueue(Bytes(t => (SnapcMessages.BuildMigrateDone(t, out var p), p)));
+                _host.Replies.Enqueue(Bytes(t => (SnapcTestMessages.BuildMigrateDone(t, out var p), p)));
             }
         };
         var op = new RequestOperation { Event = (int)SnapcOpEvent.Migrate, Leader = 0, MigrationCount = 1, Migrations = table };
@@ -888,13 +889,13 @@ public sealed class AppCoordinatorTests
             }
         };
         Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.NotSupported));
-        Assert.That(_host.CheckpointRequest, Is.EqualTo(4), "the host wiped the request after the refused callback");
+        Assert.That(_host.CheckpointRequest, Is.EqualTo(OpalCrCkptCmdState.StatusNone), "the host wiped the request after the refused callback");
         Assert.That(_host.CurrentlyStalled, Is.True, "the stall path will call back");
 
         _host.OnSend = null;
         _host.HasCrs = true;
         _host.TestIfCheckpointReady(); // stall path: the request is re-posted
-        Assert.That((_host.CheckpointRequest, _host.CurrentlyStalled), Is.EqualTo((5, false)));
+        Assert.That((_host.CheckpointRequest, _host.CurrentlyStalled), Is.EqualTo((OpalCrCkptCmdState.StatusRequested, false)));
         Assert.That(_host.NotifyResults[^1], Is.EqualTo(OpalStatus.Success));
         _host.TestIfCheckpointReady(); // the usual path: a checkpoint with the next id
         Assert.That(_host.NotifyResults[^1], Is.EqualTo(OpalStatus.Success));
@@ -909,7 +910,7 @@ public sealed class AppCoordinatorTests
         _host.HasCrs = false;
         Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.NotSupported));
         _host.TestIfCheckpointReady(); // the stall-path call back
-        Assert.That((_host.CheckpointRequest, _host.CurrentlyStalled), Is.EqualTo((4, false)));
+        Assert.That((_host.CheckpointRequest, _host.CurrentlyStalled), Is.EqualTo((OpalCrCkptCmdState.StatusNone, false)));
         _host.TestIfCheckpointReady();
         Assert.That(_host.NotifyResults, Has.Count.EqualTo(2), "nothing further to do");
         Assert.That(_pipes.Created, Has.Count.EqualTo(2), "no new attempt");

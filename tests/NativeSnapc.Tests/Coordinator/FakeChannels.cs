@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using NativeSnapc.Channels;
 using NativeSnapc.Channels.Fifo;
 using NativeSnapc.Channels.Signals;
+using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Tests.Coordinator;
 
@@ -170,6 +171,6 @@ internal sealed class FakeSignal(FakeHost host) : ICheckpointSignal
             return;
         }
         CheckpointActive = true;
-        host.CheckpointRequest = 5; // OPAL_CR_STATUS_REQUESTED
+        host.CheckpointRequest = OpalCrCkptCmdState.StatusRequested;
     }
 }

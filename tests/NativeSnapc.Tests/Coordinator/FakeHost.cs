@@ -25,18 +25,18 @@ internal sealed class FakeHost : IHostPort
     public int EntryPointSignal { get; set; } = 10;
     public string PipeDirectory { get; set; } = "/tmp";
     public nint CheckpointRequestCell => 0x1000;
-    public int CheckpointRequest { get; set; } = 4;
-    public int CheckpointingState { get; set; } = 4;
+    public OpalCrCkptCmdState CheckpointRequest { get; set; } = OpalCrCkptCmdState.StatusNone;
+    public OpalCrCkptCmdState CheckpointingState { get; set; } = OpalCrCkptCmdState.StatusNone;
     public bool CurrentlyStalled { get; set; }
     public bool StallCheck { get; set; }
     public bool ContinueLikeRestart { get; set; }
     public bool FlushRestartFiles { get; set; } = true;
 
-    public Func<int, int>? NotifyCallback { get; private set; }
+    public Func<OpalCrCkptCmdState, int>? NotifyCallback { get; private set; }
     public bool NotifyUnregistered { get; private set; }
     public bool HasCrs { get; set; } = true;
 
-    public int RegisterNotifyCallback(Func<int, int> callback)
+    public int RegisterNotifyCallback(Func<OpalCrCkptCmdState, int> callback)
     {
         NotifyCallback = callback;
         NotifyUnregistered = false;
@@ -59,28 +59,28 @@ internal sealed class FakeHost : IHostPort
         }
         if (CurrentlyStalled)
         {
-            NotifyResults.Add(NotifyCallback((int)OpalCrCkptCmdState.CmdStart));
+            NotifyResults.Add(NotifyCallback(OpalCrCkptCmdState.CmdStart));
             return;
         }
-        if (CheckpointRequest != (int)OpalCrCkptCmdState.StatusRequested)
+        if (CheckpointRequest != OpalCrCkptCmdState.StatusRequested)
         {
             return;
         }
-        if (CheckpointingState == (int)OpalCrCkptCmdState.StatusRunning)
+        if (CheckpointingState == OpalCrCkptCmdState.StatusRunning)
         {
-            NotifyResults.Add(NotifyCallback((int)OpalCrCkptCmdState.CmdInProgress));
-            CheckpointRequest = (int)OpalCrCkptCmdState.StatusNone;
+            NotifyResults.Add(NotifyCallback(OpalCrCkptCmdState.CmdInProgress));
+            CheckpointRequest = OpalCrCkptCmdState.StatusNone;
             return;
         }
         if (!HasCrs)
         {
-            NotifyResults.Add(NotifyCallback((int)OpalCrCkptCmdState.CmdNull));
-            CheckpointRequest = (int)OpalCrCkptCmdState.StatusNone;
+            NotifyResults.Add(NotifyCallback(OpalCrCkptCmdState.CmdNull));
+            CheckpointRequest = OpalCrCkptCmdState.StatusNone;
             return;
         }
-        CheckpointingState = (int)OpalCrCkptCmdState.StatusRunning;
-        CheckpointRequest = (int)OpalCrCkptCmdState.StatusNone;
-        NotifyResults.Add(NotifyCallback((int)OpalCrCkptCmdState.CmdStart));
+        CheckpointingState = OpalCrCkptCmdState.StatusRunning;
+        CheckpointRequest = OpalCrCkptCmdState.StatusNone;
+        NotifyResults.Add(NotifyCallback(OpalCrCkptCmdState.CmdStart));
     }
 
     public int ProgressCalls { get; private set; }
@@ -95,36 +95,37 @@ internal sealed class FakeHost : IHostPort
         return IncCorePrepResults.Count > 0 ? IncCorePrepResults.Dequeue() : OpalStatus.Success;
     }
 
-    /// <summary>What the checkpointer does: (return code, new state); null leaves the state alone.</summary>
+    /// <summary>What the checkpointer does: (return code, the state it writes as the C int); null leaves the state alone.</summary>
     public Func<CheckpointOptions, (int Status, int? State)> Checkpointer { get; set; } =
         _ => (OpalStatus.Success, (int)OpalCrsState.Continue);
 
     public List<(int Pid, CheckpointOptions Options)> IncCoreCkptCalls { get; } = new();
 
-    public int IncCoreCkpt(int pid, IHostSnapshot snapshot, CheckpointOptions options, ref int state)
+    public int IncCoreCkpt(int pid, IOwnedCrsSnapshot snapshot, CheckpointOptions options, ref OpalCrsState state)
     {
         IncCoreCkptCalls.Add((pid, options));
         var (status, newState) = Checkpointer(options);
         if (newState is { } value)
         {
-            state = value;
+            state = (OpalCrsState)value;
         }
-        if (state == (int)OpalCrsState.Continue && options.Term)
+        if (state == OpalCrsState.Continue && options.Term)
         {
-            state = (int)OpalCrsState.Term; // as opal_cr_inc_core_ckpt does
+            state = OpalCrsState.Term; // as opal_cr_inc_core_ckpt does
         }
-        if (status == OpalStatus.Success && state == (int)OpalCrsState.Continue)
+        if (status == OpalStatus.Success && state == OpalCrsState.Continue)
         {
             snapshot.ComponentName ??= "fakecrs";
         }
         return status;
     }
 
+    /// <summary>The states recovery was called with, as the C ints opal_cr_inc_core_recover gets.</summary>
     public List<int> IncCoreRecoverCalls { get; } = new();
 
-    public int IncCoreRecover(int state)
+    public int IncCoreRecover(OpalCrsState state)
     {
-        IncCoreRecoverCalls.Add(state);
+        IncCoreRecoverCalls.Add((int)state);
         return OpalStatus.Success;
     }
 
@@ -231,18 +232,18 @@ internal sealed class FakeHost : IHostPort
         return SyncResult;
     }
 
-    public List<FakeSnapshot> Snapshots { get; } = new();
+    public List<FakeOwnedCrsSnapshot> Snapshots { get; } = new();
 
-    public IHostSnapshot CreateSnapshot(uint ssHandle)
+    public IOwnedCrsSnapshot CreateSnapshot(uint ssHandle)
     {
         SstoreGetAttr(ssHandle, SstoreKey.LocalSnapLoc, out var directory);
         SstoreGetAttr(ssHandle, SstoreKey.LocalSnapMeta, out var metadata);
-        var snapshot = new FakeSnapshot { SnapshotDirectory = directory, MetadataFilename = metadata };
+        var snapshot = new FakeOwnedCrsSnapshot { SnapshotDirectory = directory, MetadataFilename = metadata };
         Snapshots.Add(snapshot);
         return snapshot;
     }
 
-    internal sealed class FakeSnapshot : IHostSnapshot
+    internal sealed class FakeOwnedCrsSnapshot : IOwnedCrsSnapshot
     {
         public string? ComponentName { get; set; }
         public string? SnapshotDirectory { get; set; }

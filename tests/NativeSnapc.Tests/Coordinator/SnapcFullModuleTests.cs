@@ -30,7 +30,15 @@ public sealed class SnapcFullModuleTests
         public int Init() { Calls.Add("init"); return InitReturn; }
         public int Finalize() { Calls.Add("finalize"); return OpalStatus.NotInitialized; }
         public int FtEvent(int state) { Calls.Add($"ft_event:{state}"); return 17; }
-        public int RequestOp(nint datum) { Calls.Add($"request_op:{datum}"); return 18; }
+        public int RequestOp(IRequestOperationDatum datum) { Calls.Add($"request_op:{datum}"); return 18; }
+    }
+
+    /// <summary>The caller's datum, passed through untouched: it prints as the address it stands for.</summary>
+    private sealed class FakeDatum(nint address) : IRequestOperationDatum
+    {
+        public RequestOperation? Read() => throw new AssertionException("the module read the datum");
+        public void Write(RequestOperation operation) => throw new AssertionException("the module wrote the datum");
+        public override string ToString() => address.ToString();
     }
 
     [SetUp]
@@ -52,7 +60,7 @@ public sealed class SnapcFullModuleTests
         Assert.That(_module.Init(seed: false, app: true), Is.EqualTo(OpalStatus.Success));
         Assert.That(_state.CoordType, Is.EqualTo(SnapcCoordType.App));
         Assert.That(_module.FtEvent(1), Is.EqualTo(17));
-        Assert.That(_module.RequestOp(0x1234), Is.EqualTo(18));
+        Assert.That(_module.RequestOp(new FakeDatum(0x1234)), Is.EqualTo(18));
         Assert.That(_module.Finalize(), Is.EqualTo(OpalStatus.Success), "app_coord_finalize's result is not passed on, as the original");
         Assert.That(_state.CoordType, Is.EqualTo(SnapcCoordType.Unassigned));
         Assert.That(_app.Calls, Is.EqualTo(new[] { "init", "ft_event:1", "request_op:4660", "finalize" }));
@@ -77,7 +85,7 @@ public sealed class SnapcFullModuleTests
         Assert.That(_state.CoordType, Is.EqualTo(SnapcCoordType.Unassigned));
         Assert.That(_app.Calls, Is.Empty);
         Assert.That(_module.FtEvent(1), Is.EqualTo(OpalStatus.Success));
-        Assert.That(_module.RequestOp(1), Is.EqualTo(OpalStatus.NotInitialized));
+        Assert.That(_module.RequestOp(new FakeDatum(1)), Is.EqualTo(OpalStatus.NotInitialized));
         Assert.That(_log, Has.Some.Contains("request_op: Error: no application coordinator runs in this process"));
         Assert.That(_module.Finalize(), Is.EqualTo(OpalStatus.Success));
         Assert.That(_app.Calls, Is.Empty);
@@ -114,7 +122,7 @@ public sealed class SnapcFullModuleTests
         Assert.That(_module.Init(false, true), Is.EqualTo(OpalStatus.NotFound));
         Assert.That(_log, Has.Some.Contains("orte_snapc_coord_type"));
         Assert.That(_module.Finalize(), Is.EqualTo(OpalStatus.Success));
-        Assert.That(_module.RequestOp(0), Is.EqualTo(OpalStatus.NotInitialized));
+        Assert.That(_module.RequestOp(new FakeDatum(0)), Is.EqualTo(OpalStatus.NotInitialized));
         Assert.That(_app.Calls, Is.Empty);
     }
 

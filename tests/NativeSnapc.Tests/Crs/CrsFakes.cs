@@ -105,7 +105,7 @@ internal sealed class FakeSelfHost : ISelfHost
 }
 
 /// <summary>The caller's snapshot, recording what the checkpointer does to it.</summary>
-internal sealed class FakeSnapshot : ICheckpointSnapshot
+internal sealed class FakeCallerCrsSnapshot : ICallerCrsSnapshot
 {
     public string? MetadataFilename { get; init; }
     public string? SnapshotDirectory { get; init; }

@@ -41,7 +41,7 @@ public sealed class SelfCheckpointerTests
     [TearDown]
     public void TearDown() => Log.Sink = null;
 
-    private static FakeSnapshot Snapshot() => new() { MetadataFilename = MetadataPath, SnapshotDirectory = "/snap/opal_snapshot_0.ckpt" };
+    private static FakeCallerCrsSnapshot Snapshot() => new() { MetadataFilename = MetadataPath, SnapshotDirectory = "/snap/opal_snapshot_0.ckpt" };
 
     private void AssertLogged(string text) =>
         Assert.That(_log, Has.Some.Contains(text), () => "log:\n" + string.Join("\n", _log));
@@ -210,7 +210,7 @@ public sealed class SelfCheckpointerTests
     public void A_checkpoint_without_a_snapshot_or_a_metadata_name_fails()
     {
         Assert.That(_crs.Checkpoint(1, null, stop: false), Is.EqualTo(new SelfCheckpointResult(OpalStatus.BadParam, OpalCrsState.Error)));
-        Assert.That(_crs.Checkpoint(1, new FakeSnapshot(), stop: false), Is.EqualTo(new SelfCheckpointResult(OpalStatus.Error, OpalCrsState.Error)));
+        Assert.That(_crs.Checkpoint(1, new FakeCallerCrsSnapshot(), stop: false), Is.EqualTo(new SelfCheckpointResult(OpalStatus.Error, OpalCrsState.Error)));
         AssertLogged("metadata_filename is NULL");
         Assert.That(_host.Callbacks.Calls, Is.Empty);
     }

@@ -49,9 +49,9 @@ internal static class SnapcMessageCases
         {
             Simple("INIT", SnapcOpEvent.Init, t => Call(SnapcMessages.BuildInit, t)),
             Simple("FIN", SnapcOpEvent.Fin, t => Call(SnapcMessages.BuildFin, t)),
-            Simple("CHECKPOINT", SnapcOpEvent.Checkpoint, t => Call(SnapcMessages.BuildCheckpoint, t)),
-            Simple("QUIESCE_START", SnapcOpEvent.QuiesceStart, t => Call(SnapcMessages.BuildQuiesceStart, t)),
-            Simple("QUIESCE_END", SnapcOpEvent.QuiesceEnd, t => Call(SnapcMessages.BuildQuiesceEnd, t)),
+            Simple("CHECKPOINT", SnapcOpEvent.Checkpoint, t => Call(SnapcTestMessages.BuildCheckpoint, t)),
+            Simple("QUIESCE_START", SnapcOpEvent.QuiesceStart, t => Call(SnapcTestMessages.BuildQuiesceStart, t)),
+            Simple("QUIESCE_END", SnapcOpEvent.QuiesceEnd, t => Call(SnapcTestMessages.BuildQuiesceEnd, t)),
             Restart("RESTART(7,handle)", 7, Handle),
             Restart("RESTART(-1,NULL)", -1, null),
             Restart("RESTART(0,\"\")", 0, ""),
@@ -67,7 +67,7 @@ internal static class SnapcMessageCases
             Reply("FIN_ACK", t => Call(SnapcMessages.BuildFinAck, t), SnapcOpEvent.FinAck, null),
             Reply("CHECKPOINT_DONE", t => Call((DssBufferType b, out byte[] p) => SnapcMessages.BuildCheckpointDone(b, 0, out p), t), SnapcOpEvent.Checkpoint, 0),
             Reply("CHECKPOINT_FAILED", t => Call((DssBufferType b, out byte[] p) => SnapcMessages.BuildCheckpointDone(b, -1, out p), t), SnapcOpEvent.Checkpoint, -1),
-            Reply("MIGRATE_DONE", t => Call(SnapcMessages.BuildMigrateDone, t), SnapcOpEvent.Migrate, 0),
+            Reply("MIGRATE_DONE", t => Call(SnapcTestMessages.BuildMigrateDone, t), SnapcOpEvent.Migrate, 0),
             // native-snapc's HNP refuses these at once, in the form of the completion replies
             Reply("MIGRATE_REFUSED", t => Call((DssBufferType b, out byte[] p) => SnapcMessages.BuildRequestOpDone(b, SnapcOpEvent.Migrate, -1, out p), t), SnapcOpEvent.Migrate, -1),
             Reply("RESTART_REFUSED", t => Call((DssBufferType b, out byte[] p) => SnapcMessages.BuildRequestOpDone(b, SnapcOpEvent.Restart, -1, out p), t), SnapcOpEvent.Restart, -1),
@@ -157,7 +157,7 @@ internal static class SnapcMessageCases
         new(name,
             t =>
             {
-                var status = SnapcMessages.BuildLocalFinish(t, crState, out var payload);
+                var status = SnapcTestMessages.BuildLocalFinish(t, crState, out var payload);
                 return (status, payload);
             },
             new[] { DssItem.UInt8(SnapcCommand.LocalFinish), DssItem.Int(crState) },

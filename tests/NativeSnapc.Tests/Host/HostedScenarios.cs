@@ -8,6 +8,7 @@ using System.Threading;
 using NativeSnapc.Abi;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Exports;
 using NativeSnapc.Host.OpenMpi;
 using NativeSnapc.Protocol.Snapc;
 using NativeSnapc.Protocol.Wire;
@@ -85,7 +86,7 @@ public static unsafe class HostedScenarios
     private static void BindWithoutOpenMpi()
     {
         var sinkBefore = Log.Sink;
-        Expect(!OpenMpiHost.TryBind(out var host, out var error), "binding succeeded without Open MPI");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out var host, out var error), "binding succeeded without Open MPI");
         Expect(host is null, "a host object was returned");
         Contains(error, "symbol 'opal_pmix' was not found");
         Contains(error, "neither library is loaded in this process");
@@ -95,27 +96,27 @@ public static unsafe class HostedScenarios
     private static void BindStock()
     {
         // After opal_init alone (no orte_init, no mpirun) the PMIx table is empty.
-        Expect(!OpenMpiHost.TryBind(out _, out var error), "bound although opal_pmix.fence is NULL");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out var error), "bound although opal_pmix.fence is NULL");
         Contains(error, "opal_pmix.fence is NULL");
 
         Pmix->fence = &FakeFence;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound although the sstore table is empty");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound although the sstore table is empty");
         Contains(error, "orte_sstore.register_handle, orte_sstore.get_attr, orte_sstore.set_attr and orte_sstore.sync are NULL: no sstore component is selected");
         Contains(error, "README.md, \"What a host must provide\"");
 
         // Every missing sstore slot is named, in table order.
         Sstore->register_handle = &FakeRegisterHandle;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound without get_attr");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound without get_attr");
         Contains(error, "orte_sstore.get_attr, orte_sstore.set_attr and orte_sstore.sync are NULL");
         Sstore->get_attr = &FakeGetAttr;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound without set_attr");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound without set_attr");
         Contains(error, "orte_sstore.set_attr and orte_sstore.sync are NULL");
         Sstore->set_attr = &FakeSetAttr;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound without sync");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound without sync");
         Contains(error, "orte_sstore.sync is NULL: no sstore component is selected");
         Sstore->sync = &FakeSync;
 
-        Expect(OpenMpiHost.TryBind(out var host, out error), "binding failed: " + error);
+        Expect(OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out var host, out error), "binding failed: " + error);
         Equal("", error, "error of a successful binding");
         Expect(host is not null && Log.Sink is not null, "no host, or the log sink was not attached");
     }
@@ -128,7 +129,7 @@ public static unsafe class HostedScenarios
         Expect(!NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "opal_pmix", out _),
             "precondition: opal_pmix is visible in the global scope");
         // ...but the already-loaded copy is found, so binding gets as far as the empty tables.
-        Expect(!OpenMpiHost.TryBind(out _, out var error), "bound although opal_pmix.fence is NULL");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out var error), "bound although opal_pmix.fence is NULL");
         Contains(error, "opal_pmix.fence is NULL");
 
         var host = BindWithFakes();
@@ -151,29 +152,29 @@ public static unsafe class HostedScenarios
         var objectClass = (OpalClass*)Sym("opal_object_t_class");
 
         buffer->cls_sizeof = 88;
-        Expect(!OpenMpiHost.TryBind(out _, out var error), "bound to a debug-sized opal_buffer_t");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out var error), "bound to a debug-sized opal_buffer_t");
         Contains(error, "opal_buffer_t is 88 bytes in this process (opal_buffer_t_class.cls_sizeof)");
         Contains(error, "debug build (OPAL_ENABLE_DEBUG=1, 40-byte opal_object_t)");
         Contains(error, "supports only release builds");
 
         buffer->cls_sizeof = 72;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound to an unknown opal_buffer_t layout");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound to an unknown opal_buffer_t layout");
         Contains(error, "opal_buffer_t is 72 bytes");
         Contains(error, "an object layout native-snapc does not know");
         buffer->cls_sizeof = 64;
 
         objectClass->cls_sizeof = 40;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound to a 40-byte opal_object_t");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound to a 40-byte opal_object_t");
         Contains(error, "opal_object_t is 40 bytes in this process (opal_object_t_class.cls_sizeof)");
         objectClass->cls_sizeof = 16;
 
         var requestOp = (OpalClass*)Sym("orte_snapc_base_request_op_t_class");
         requestOp->cls_sizeof = 104;
-        Expect(!OpenMpiHost.TryBind(out _, out error), "bound to a debug-sized request_op datum");
+        Expect(!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "bound to a debug-sized request_op datum");
         Contains(error, "orte_snapc_base_request_op_t is 104 bytes");
         requestOp->cls_sizeof = 80;
 
-        Expect(OpenMpiHost.TryBind(out _, out error), "release layouts refused: " + error);
+        Expect(OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out _, out error), "release layouts refused: " + error);
     }
 
     // ---- OBJ protocol -----------------------------------------------------------------------------
@@ -242,7 +243,7 @@ public static unsafe class HostedScenarios
     private static void Snapshot()
     {
         var host = BindWithFakes();
-        var snapshot = (HostSnapshot)host.CreateSnapshot(7);
+        var snapshot = (OwnedCrsSnapshot)host.CreateSnapshot(7);
         var raw = snapshot.Pointer;
         Expect(raw->super.super.obj_class == (OpalClass*)Sym("opal_crs_base_snapshot_t_class"), "snapshot class");
         Equal(1, raw->super.super.obj_reference_count, "snapshot reference count");
@@ -277,7 +278,7 @@ public static unsafe class HostedScenarios
         var objects = NewObjects();
         var datum = (OrteSnapcBaseRequestOp*)objects.New((OpalClass*)Sym("orte_snapc_base_request_op_t_class"));
 
-        var op = RequestOperationDatum.Read((nint)datum)!;
+        var op = new RequestOperationDatum(datum).Read()!;
         Equal(0, op.Event, "event after the constructor");
         Equal(-1, op.Leader, "leader");
         Equal(-1, op.SeqNum, "seq_num");
@@ -297,16 +298,16 @@ public static unsafe class HostedScenarios
         var rows = new Span<byte>(datum->mig_host_pref, 2 * OpalConfig.MaxProcessorName);
         rows.Fill((byte)'x');
         "node07\0"u8.CopyTo(rows);
-        op = RequestOperationDatum.Read((nint)datum)!;
+        op = new RequestOperationDatum(datum).Read()!;
         Equal(2, op.Migrations?.Count ?? -1, "migration rows");
         Equal(new SnapcMigrationEntry(0, "node07", -1, 0), op.Migrations![0], "row 0");
         Equal(new SnapcMigrationEntry(5, new string('x', OpalConfig.MaxProcessorName), 2, 1), op.Migrations[1], "row 1 (unterminated: read within its 256 bytes)");
 
         datum->global_handle = HostString.Duplicate("ompi_global_snapshot_0.ckpt");
-        op = RequestOperationDatum.Read((nint)datum)!;
+        op = new RequestOperationDatum(datum).Read()!;
         op.SeqNum = 7;
         op.SetGlobalHandle("ompi_global_snapshot_4242.ckpt");
-        RequestOperationDatum.Write((nint)datum, op);
+        new RequestOperationDatum(datum).Write(op);
         Equal(7, datum->seq_num, "seq_num written back");
         Equal("ompi_global_snapshot_4242.ckpt", HostString.Read(datum->global_handle), "global_handle written back");
 
@@ -481,15 +482,15 @@ public static unsafe class HostedScenarios
 
         var request = (int*)Sym("opal_cr_checkpoint_request");
         Equal((nint)request, host.CheckpointRequestCell, "CheckpointRequestCell");
-        Equal(4, host.CheckpointRequest, "opal_cr_checkpoint_request (OPAL_CR_STATUS_NONE)");
-        host.CheckpointRequest = 5;
+        Equal(OpalCrCkptCmdState.StatusNone, host.CheckpointRequest, "opal_cr_checkpoint_request (OPAL_CR_STATUS_NONE)");
+        host.CheckpointRequest = OpalCrCkptCmdState.StatusRequested;
         Equal(5, *request, "opal_cr_checkpoint_request written");
-        host.CheckpointRequest = 4;
+        host.CheckpointRequest = OpalCrCkptCmdState.StatusNone;
         var state = (int*)Sym("opal_cr_checkpointing_state");
-        Equal(4, host.CheckpointingState, "opal_cr_checkpointing_state");
-        host.CheckpointingState = 6;
+        Equal(OpalCrCkptCmdState.StatusNone, host.CheckpointingState, "opal_cr_checkpointing_state");
+        host.CheckpointingState = OpalCrCkptCmdState.StatusRunning;
         Equal(6, *state, "opal_cr_checkpointing_state written");
-        host.CheckpointingState = 4;
+        host.CheckpointingState = OpalCrCkptCmdState.StatusNone;
 
         CheckBool("opal_cr_currently_stalled", false, () => host.CurrentlyStalled, v => host.CurrentlyStalled = v);
         CheckBool("opal_cr_stall_check", false, () => host.StallCheck, v => host.StallCheck = v);
@@ -535,32 +536,33 @@ public static unsafe class HostedScenarios
         var host = BindWithFakes();
         var states = new List<int>();
         Equal(0, PeekNotifyCallback(), "precondition: stock 4.1.4 registers no notify callback");
-        Equal(OpalStatus.Success, host.RegisterNotifyCallback(state => { states.Add(state); return OpalStatus.Success; }), "register");
-        var trampoline = PeekNotifyCallback();
-        Expect(trampoline != 0, "nothing registered");
+        Equal(OpalStatus.Success, host.RegisterNotifyCallback(state => { states.Add((int)state); return OpalStatus.Success; }), "register");
+        var entryPoint = PeekNotifyCallback();
+        Expect(entryPoint != 0, "nothing registered");
+        Equal(CoordinatorExports.NotifyCallbackAddress, entryPoint, "the export registered as the notify callback");
 
         // The real opal_cr_test_if_checkpoint_ready answers a request with no CRS selected with CMD_NULL...
-        host.CheckpointRequest = (int)OpalCrCkptCmdState.StatusRequested;
+        host.CheckpointRequest = OpalCrCkptCmdState.StatusRequested;
         host.TestIfCheckpointReady();
         Equal("2", string.Join(",", states), "notify states (OPAL_CHECKPOINT_CMD_NULL)");
-        Equal((int)OpalCrCkptCmdState.StatusNone, host.CheckpointRequest, "request reset by the host");
+        Equal(OpalCrCkptCmdState.StatusNone, host.CheckpointRequest, "request reset by the host");
         // ...one during a running checkpoint with IN_PROGRESS, and a stalled one with START.
-        host.CheckpointingState = (int)OpalCrCkptCmdState.StatusRunning;
-        host.CheckpointRequest = (int)OpalCrCkptCmdState.StatusRequested;
+        host.CheckpointingState = OpalCrCkptCmdState.StatusRunning;
+        host.CheckpointRequest = OpalCrCkptCmdState.StatusRequested;
         host.TestIfCheckpointReady();
-        host.CheckpointingState = (int)OpalCrCkptCmdState.StatusNone;
+        host.CheckpointingState = OpalCrCkptCmdState.StatusNone;
         host.CurrentlyStalled = true;
         host.TestIfCheckpointReady();
         host.CurrentlyStalled = false;
         Equal("2,1,0", string.Join(",", states), "notify states");
 
-        // An exception must not escape into C: the trampoline logs it and answers OPAL_ERROR.
+        // An exception must not escape into C: the entry point logs it and answers OPAL_ERROR.
         host.RegisterNotifyCallback(_ => throw new InvalidOperationException("hosted notify failure"));
-        Equal(OpalStatus.Error, ((delegate* unmanaged[Cdecl]<int, int>)trampoline)(0), "trampoline result of a throwing callback");
+        Equal(OpalStatus.Error, ((delegate* unmanaged[Cdecl]<int, int>)entryPoint)(0), "entry point result of a throwing callback");
 
         // With no previous callback, unregistering leaves ours in place (answers after finalize).
         host.UnregisterNotifyCallback();
-        Equal(trampoline, PeekNotifyCallback(), "callback after unregistering with no previous one");
+        Equal(entryPoint, PeekNotifyCallback(), "callback after unregistering with no previous one");
 
         // A previous callback is kept across a second registration and put back.
         var regNotify = (delegate* unmanaged[Cdecl]<nint, nint*, int>)Sym("opal_cr_reg_notify_callback");
@@ -568,7 +570,7 @@ public static unsafe class HostedScenarios
         regNotify((nint)(delegate* unmanaged[Cdecl]<int, int>)&HostNotifyCallback, &ignored);
         host.RegisterNotifyCallback(_ => OpalStatus.Success);
         host.RegisterNotifyCallback(_ => OpalStatus.Success);
-        Equal(trampoline, PeekNotifyCallback(), "ours registered");
+        Equal(entryPoint, PeekNotifyCallback(), "ours registered");
         host.UnregisterNotifyCallback();
         Equal((nint)(delegate* unmanaged[Cdecl]<int, int>)&HostNotifyCallback, PeekNotifyCallback(), "the host's previous callback restored");
     }
@@ -580,7 +582,7 @@ public static unsafe class HostedScenarios
         var snapshot = host.CreateSnapshot(7);
         snapshot.ComponentName = "self";
         var options = new CheckpointOptions { Term = true, Stop = true, IncPrepOnly = false, IncRecoverOnly = true };
-        var state = (int)OpalCrsState.Running;
+        var state = OpalCrsState.Running;
 
         // opal_crs.crs_checkpoint is NULL in stock 4.1.4, and opal_cr_inc_core_ckpt would jump through it.
         Equal(OpalStatus.NotSupported, host.IncCoreCkpt(Environment.ProcessId, snapshot, options, ref state), "no CRS selected");
@@ -591,31 +593,31 @@ public static unsafe class HostedScenarios
         Equal(OpalStatus.Success, host.IncCoreCkpt(Environment.ProcessId, snapshot, options, ref state), "checkpoint, continue");
         var call = s_crsCalls.Single();
         Equal(Environment.ProcessId, call.Pid, "pid");
-        Expect(call.Snapshot == (nint)((HostSnapshot)snapshot).Pointer, "the host snapshot was passed");
+        Expect(call.Snapshot == (nint)((OwnedCrsSnapshot)snapshot).Pointer, "the host snapshot was passed");
         Equal("self", call.ComponentName, "snapshot seen by the CRS");
         Equal("1101", call.Options, "options copied in (term stop prep recover)");
         // CONTINUE with term: the host turns the state into TERM and keeps term; the fake cleared stop.
-        Equal((int)OpalCrsState.Term, state, "state");
-        Equal((int)OpalCrCkptCmdState.StatusTerm, host.CheckpointingState, "opal_cr_checkpointing_state");
+        Equal(OpalCrsState.Term, state, "state");
+        Equal(OpalCrCkptCmdState.StatusTerm, host.CheckpointingState, "opal_cr_checkpointing_state");
         Expect(options.Term && !options.Stop && !options.IncPrepOnly && options.IncRecoverOnly, "options copied back");
 
         s_crsCalls.Clear();
         s_crsResultState = OpalCrsState.Restart;
         options = new CheckpointOptions { Term = true, Stop = true };
         Equal(OpalStatus.Success, host.IncCoreCkpt(Environment.ProcessId, snapshot, options, ref state), "checkpoint, restart");
-        Equal((int)OpalCrsState.Restart, state, "state");
+        Equal(OpalCrsState.Restart, state, "state");
         Expect(!options.Term, "the host clears term on anything but CONTINUE");
-        Equal((int)OpalCrCkptCmdState.StatusRestartPre, host.CheckpointingState, "opal_cr_checkpointing_state");
+        Equal(OpalCrCkptCmdState.StatusRestartPre, host.CheckpointingState, "opal_cr_checkpointing_state");
 
         Equal(OpalStatus.BadParam, host.IncCoreCkpt(1, new ForeignSnapshot(), options, ref state), "a snapshot not made by the host");
         snapshot.Dispose();
         Equal(OpalStatus.BadParam, host.IncCoreCkpt(1, snapshot, options, ref state), "a disposed snapshot");
 
         // prep and recover run the real opal_cr_coord (registered by opal_cr_init).
-        host.CheckpointingState = (int)OpalCrCkptCmdState.StatusRunning;
+        host.CheckpointingState = OpalCrCkptCmdState.StatusRunning;
         Equal(OpalStatus.Success, host.IncCorePrep(), "opal_cr_inc_core_prep");
-        Equal(OpalStatus.Success, host.IncCoreRecover((int)OpalCrsState.Continue), "opal_cr_inc_core_recover");
-        Equal((int)OpalCrCkptCmdState.StatusRestartPost, host.CheckpointingState, "state set by opal_cr_coord");
+        Equal(OpalStatus.Success, host.IncCoreRecover(OpalCrsState.Continue), "opal_cr_inc_core_recover");
+        Equal(OpalCrCkptCmdState.StatusRestartPost, host.CheckpointingState, "state set by opal_cr_coord");
         crs->crs_checkpoint = null;
     }
 
@@ -713,7 +715,7 @@ public static unsafe class HostedScenarios
     private static OpenMpiHost BindWithFakes()
     {
         InstallSstoreAndFenceFakes();
-        Expect(OpenMpiHost.TryBind(out var host, out var error), "binding failed: " + error);
+        Expect(OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out var host, out var error), "binding failed: " + error);
         return host!;
     }
 
@@ -790,7 +792,7 @@ public static unsafe class HostedScenarios
 
     private sealed class ScenarioFailure(string message) : Exception(message);
 
-    private sealed class ForeignSnapshot : IHostSnapshot
+    private sealed class ForeignSnapshot : IOwnedCrsSnapshot
     {
         public string? ComponentName { get; set; }
         public string? SnapshotDirectory { get; set; }

@@ -1,4 +1,5 @@
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Exports;
 using NativeSnapc.Host.OpenMpi;
 using NUnit.Framework;
 
@@ -18,7 +19,7 @@ public sealed class OpenMpiHostBindingTests
         }
         var sink = Log.Sink;
 
-        Assert.That(OpenMpiHost.TryBind(out var host, out var error), Is.False);
+        Assert.That(OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out var host, out var error), Is.False);
 
         Assert.That(host, Is.Null);
         Assert.That(error, Is.EqualTo(

@@ -63,10 +63,10 @@ public sealed class OpenMpiHostHostedTests
     }
 
     [Test]
-    public void The_notify_trampoline_turns_an_exception_into_OPAL_ERROR_and_a_log_line()
+    public void The_notify_entry_point_turns_an_exception_into_OPAL_ERROR_and_a_log_line()
     {
         var result = RunScenario("global", "notify");
-        Assert.That(result.StandardError, Does.Contain("checkpoint notify callback (state 0) failed: InvalidOperationException: hosted notify failure"));
+        Assert.That(result.StandardError, Does.Contain("native-snapc: checkpoint notify callback (state 0): internal error: InvalidOperationException: hosted notify failure"));
     }
 
     [Test]

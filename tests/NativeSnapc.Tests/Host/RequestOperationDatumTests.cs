@@ -40,7 +40,7 @@ public sealed unsafe class RequestOperationDatumTests
     }
 
     [Test]
-    public void NULL_reads_as_null() => Assert.That(RequestOperationDatum.Read(0), Is.Null);
+    public void NULL_reads_as_null() => Assert.That(new RequestOperationDatum(null).Read(), Is.Null);
 
     [Test]
     public void The_scalar_fields_and_the_handle_are_read()
@@ -49,7 +49,7 @@ public sealed unsafe class RequestOperationDatumTests
         _datum->leader = 3;
         _datum->seq_num = 7;
         _datum->global_handle = HostString.Duplicate("ompi_global_snapshot_1234.ckpt");
-        var op = RequestOperationDatum.Read((nint)_datum)!;
+        var op = new RequestOperationDatum(_datum).Read()!;
         Assert.That(op.Event, Is.EqualTo(5));
         Assert.That(op.OpEvent, Is.EqualTo(SnapcOpEvent.Restart));
         Assert.That(op.Leader, Is.EqualTo(3));
@@ -63,14 +63,14 @@ public sealed unsafe class RequestOperationDatumTests
     public void An_event_outside_the_enum_is_passed_on_raw()
     {
         _datum->@event = (SnapcOpEvent)1234;
-        Assert.That(RequestOperationDatum.Read((nint)_datum)!.Event, Is.EqualTo(1234));
+        Assert.That(new RequestOperationDatum(_datum).Read()!.Event, Is.EqualTo(1234));
     }
 
     [Test]
     public void A_migration_table_is_read_row_by_row()
     {
         FillTable(3);
-        var op = RequestOperationDatum.Read((nint)_datum)!;
+        var op = new RequestOperationDatum(_datum).Read()!;
         Assert.That(op.MigrationCount, Is.EqualTo(3));
         Assert.That(op.Migrations, Is.EqualTo(new[]
         {
@@ -85,7 +85,7 @@ public sealed unsafe class RequestOperationDatumTests
     {
         FillTable(2);
         new Span<byte>(_datum->mig_host_pref, 2 * OpalConfig.MaxProcessorName).Fill((byte)'h');
-        var op = RequestOperationDatum.Read((nint)_datum)!;
+        var op = new RequestOperationDatum(_datum).Read()!;
         Assert.That(op.Migrations![0].HostPreference, Is.EqualTo(new string('h', OpalConfig.MaxProcessorName)));
     }
 
@@ -93,7 +93,7 @@ public sealed unsafe class RequestOperationDatumTests
     public void An_empty_table_is_empty_not_absent()
     {
         FillTable(0);
-        Assert.That(RequestOperationDatum.Read((nint)_datum)!.Migrations, Is.Empty);
+        Assert.That(new RequestOperationDatum(_datum).Read()!.Migrations, Is.Empty);
     }
 
     [TestCase(-1)]
@@ -103,7 +103,7 @@ public sealed unsafe class RequestOperationDatumTests
     {
         FillTable(1);
         _datum->mig_num = count;
-        var op = RequestOperationDatum.Read((nint)_datum)!;
+        var op = new RequestOperationDatum(_datum).Read()!;
         Assert.That(op.Migrations, Is.Null);
         Assert.That(op.MigrationCount, Is.EqualTo(count));
     }
@@ -122,7 +122,7 @@ public sealed unsafe class RequestOperationDatumTests
             case "mig_vpid_pref": NativeMemory.Free(_datum->mig_vpid_pref); _datum->mig_vpid_pref = null; break;
             case "mig_off_node": NativeMemory.Free(_datum->mig_off_node); _datum->mig_off_node = null; break;
         }
-        Assert.That(RequestOperationDatum.Read((nint)_datum)!.Migrations, Is.Null);
+        Assert.That(new RequestOperationDatum(_datum).Read()!.Migrations, Is.Null);
     }
 
     [Test]
@@ -130,7 +130,7 @@ public sealed unsafe class RequestOperationDatumTests
     {
         FillTable(2);
         _datum->@event = SnapcOpEvent.Checkpoint;
-        var op = RequestOperationDatum.Read((nint)_datum)!;
+        var op = new RequestOperationDatum(_datum).Read()!;
         Assert.That(op.Migrations, Is.Null);
         Assert.That(op.MigrationCount, Is.EqualTo(2));
     }
@@ -140,9 +140,9 @@ public sealed unsafe class RequestOperationDatumTests
     {
         var original = HostString.Duplicate("ompi_global_snapshot_1.ckpt");
         _datum->global_handle = original;
-        var op = RequestOperationDatum.Read((nint)_datum)!;
+        var op = new RequestOperationDatum(_datum).Read()!;
         op.SeqNum = 4;
-        RequestOperationDatum.Write((nint)_datum, op);
+        new RequestOperationDatum(_datum).Write(op);
         Assert.That(_datum->seq_num, Is.EqualTo(4));
         Assert.That((nint)_datum->global_handle, Is.EqualTo((nint)original));
     }
@@ -151,17 +151,17 @@ public sealed unsafe class RequestOperationDatumTests
     public void A_changed_handle_replaces_the_old_string_with_a_malloced_copy()
     {
         _datum->global_handle = HostString.Duplicate("old");
-        var op = RequestOperationDatum.Read((nint)_datum)!;
+        var op = new RequestOperationDatum(_datum).Read()!;
         op.SetGlobalHandle("ompi_global_snapshot_4242.ckpt");
-        RequestOperationDatum.Write((nint)_datum, op);
+        new RequestOperationDatum(_datum).Write(op);
         Assert.That(HostString.Read(_datum->global_handle), Is.EqualTo("ompi_global_snapshot_4242.ckpt"));
 
         op.SetGlobalHandle(null);
-        RequestOperationDatum.Write((nint)_datum, op);
+        new RequestOperationDatum(_datum).Write(op);
         Assert.That((nint)_datum->global_handle, Is.EqualTo(nint.Zero));
 
         op.SetGlobalHandle("Unknown");
-        RequestOperationDatum.Write((nint)_datum, op);
+        new RequestOperationDatum(_datum).Write(op);
         Assert.That(HostString.Read(_datum->global_handle), Is.EqualTo("Unknown"));
     }
 

@@ -6,9 +6,10 @@ namespace NativeSnapc.Host.OpenMpi;
 
 /// <summary>
 /// A caller's <c>opal_crs_base_snapshot_t</c> during a CRS call: read and updated in place, never owned (the
-/// caller releases it). Strings it stores are malloc'ed, as the class destructor and the caller free them.
+/// caller releases it; the owned view of the same struct is <see cref="OwnedCrsSnapshot"/>). Strings it stores are
+/// malloc'ed, as the class destructor and the caller free them.
 /// </summary>
-internal sealed unsafe class CallerCrsSnapshot : ICheckpointSnapshot
+internal sealed unsafe class CallerCrsSnapshot : ICallerCrsSnapshot
 {
     private readonly OpalCrsBaseSnapshot* _snapshot;
 

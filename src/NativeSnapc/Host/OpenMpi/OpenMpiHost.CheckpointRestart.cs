@@ -1,6 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Threading;
 using NativeSnapc.Abi;
 using NativeSnapc.Coordinator;
@@ -10,16 +8,14 @@ using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Host.OpenMpi;
 
-// Identity, the opal_cr globals and functions, the notify callback, timers and CRS objects.
+// IHostIdentity, ICheckpointRequests (the opal_cr globals and the notify callback), IIncCore, ICheckpointTimers and ICrsObjects.
 internal sealed unsafe partial class OpenMpiHost
 {
-    // The notify trampoline is a static C entry point, so the callback it forwards to is static too.
-    private static volatile Func<int, int>? s_notifyCallback;
+    // The notify entry point is a static C function (Exports), so the callback it comes back to is static too.
+    private static volatile Func<OpalCrCkptCmdState, int>? s_notifyCallback;
 
     // The callback registered before ours (NULL in stock 4.1.4, whose opal_cr_init installs none).
     private nint _previousNotifyCallback;
-
-    private static nint NotifyTrampolineAddress => (nint)(delegate* unmanaged[Cdecl]<int, int>)&NotifyTrampoline;
 
     // ---- identity ---------------------------------------------------------------------------------
 
@@ -47,16 +43,16 @@ internal sealed unsafe partial class OpenMpiHost
     public nint CheckpointRequestCell => (nint)_checkpointRequest;
 
     // The signal handler writes opal_cr_checkpoint_request asynchronously: every access is volatile.
-    public int CheckpointRequest
+    public OpalCrCkptCmdState CheckpointRequest
     {
-        get => Volatile.Read(ref *_checkpointRequest);
-        set => Volatile.Write(ref *_checkpointRequest, value);
+        get => (OpalCrCkptCmdState)Volatile.Read(ref *_checkpointRequest);
+        set => Volatile.Write(ref *_checkpointRequest, (int)value);
     }
 
-    public int CheckpointingState
+    public OpalCrCkptCmdState CheckpointingState
     {
-        get => Volatile.Read(ref *_checkpointingState);
-        set => Volatile.Write(ref *_checkpointingState, value);
+        get => (OpalCrCkptCmdState)Volatile.Read(ref *_checkpointingState);
+        set => Volatile.Write(ref *_checkpointingState, (int)value);
     }
 
     public bool CurrentlyStalled
@@ -88,14 +84,14 @@ internal sealed unsafe partial class OpenMpiHost
 
     // ---- notify callback --------------------------------------------------------------------------
 
-    public int RegisterNotifyCallback(Func<int, int> callback)
+    public int RegisterNotifyCallback(Func<OpalCrCkptCmdState, int> callback)
     {
         ArgumentNullException.ThrowIfNull(callback);
         s_notifyCallback = callback;
         nint previous = 0;
-        var status = _regNotifyCallback(NotifyTrampolineAddress, &previous);
-        // Registering again (a coordinator initialised twice) returns our own trampoline: keep the host's one.
-        if (status == OpalStatus.Success && previous != NotifyTrampolineAddress)
+        var status = _regNotifyCallback(_notifyEntryPoint, &previous);
+        // Registering again (a coordinator initialised twice) returns our own entry point: keep the host's one.
+        if (status == OpalStatus.Success && previous != _notifyEntryPoint)
         {
             _previousNotifyCallback = previous;
         }
@@ -115,26 +111,16 @@ internal sealed unsafe partial class OpenMpiHost
         _previousNotifyCallback = 0;
     }
 
-    /// <summary>The <c>opal_cr_notify_callback_fn_t</c> registered with the host: <c>int (*)(opal_cr_ckpt_cmd_state_t)</c>.</summary>
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static int NotifyTrampoline(int state)
+    /// <summary>Where the notify entry point the host calls comes in: to the callback registered last.</summary>
+    public static int DispatchNotify(int state)
     {
-        try
+        var callback = s_notifyCallback;
+        if (callback is null)
         {
-            var callback = s_notifyCallback;
-            if (callback is null)
-            {
-                Log.Error($"native-snapc: the checkpoint notify callback was called (state {state}) with no coordinator registered");
-                return OpalStatus.Error;
-            }
-            return callback(state);
-        }
-        catch (Exception error)
-        {
-            // An exception escaping into opal_cr_test_if_checkpoint_ready would abort the MPI process.
-            Log.Error($"native-snapc: checkpoint notify callback (state {state}) failed: {error.GetType().Name}: {error.Message}");
+            Log.Error($"native-snapc: the checkpoint notify callback was called (state {state}) with no coordinator registered");
             return OpalStatus.Error;
         }
+        return callback((OpalCrCkptCmdState)state);
     }
 
     // ---- opal_cr functions ------------------------------------------------------------------------
@@ -145,10 +131,10 @@ internal sealed unsafe partial class OpenMpiHost
 
     public int IncCorePrep() => _incCorePrep();
 
-    public int IncCoreCkpt(int pid, IHostSnapshot snapshot, CheckpointOptions options, ref int state)
+    public int IncCoreCkpt(int pid, IOwnedCrsSnapshot snapshot, CheckpointOptions options, ref OpalCrsState state)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (snapshot is not HostSnapshot hostSnapshot || hostSnapshot.Pointer == null)
+        if (snapshot is not OwnedCrsSnapshot owned || owned.Pointer == null)
         {
             Log.Error("native-snapc: opal_cr_inc_core_ckpt needs a live snapshot made by this host's CreateSnapshot");
             return OpalStatus.BadParam;
@@ -169,9 +155,9 @@ internal sealed unsafe partial class OpenMpiHost
         hostOptions->inc_prep_only = ToByte(options.IncPrepOnly);
         hostOptions->inc_recover_only = ToByte(options.IncRecoverOnly);
 
-        var hostState = state;
-        var status = _incCoreCkpt(pid, hostSnapshot.Pointer, hostOptions, &hostState);
-        state = hostState;
+        var hostState = (int)state;
+        var status = _incCoreCkpt(pid, owned.Pointer, hostOptions, &hostState);
+        state = (OpalCrsState)hostState;
 
         // The host rewrites term (cleared unless the CRS continued); copy all four back.
         options.Term = hostOptions->term != 0;
@@ -182,7 +168,7 @@ internal sealed unsafe partial class OpenMpiHost
         return status;
     }
 
-    public int IncCoreRecover(int state) => _incCoreRecover(state);
+    public int IncCoreRecover(OpalCrsState state) => _incCoreRecover((int)state);
 
     // ---- timers: OPAL_CR_CLEAR_TIMERS / SET_TIMER / DISPLAY_ALL_TIMERS (opal/runtime/opal_cr.h) ----
 
@@ -216,7 +202,7 @@ internal sealed unsafe partial class OpenMpiHost
 
     // ---- CRS objects ------------------------------------------------------------------------------
 
-    public IHostSnapshot CreateSnapshot(uint ssHandle)
+    public IOwnedCrsSnapshot CreateSnapshot(uint ssHandle)
     {
         var snapshot = (OpalCrsBaseSnapshot*)_objects.New(_snapshotClass);
         if (snapshot == null)
@@ -236,10 +222,10 @@ internal sealed unsafe partial class OpenMpiHost
             released.Attach(snapshot);
             return released;
         }
-        return _lastSnapshot = new HostSnapshot(snapshot);
+        return _lastSnapshot = new OwnedCrsSnapshot(snapshot);
     }
 
-    private HostSnapshot? _lastSnapshot;
+    private OwnedCrsSnapshot? _lastSnapshot;
 
     // C bool globals are one byte; any non-zero byte is true.
     private static bool ReadBool(byte* cell) => Volatile.Read(ref *cell) != 0;

@@ -10,7 +10,7 @@ using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Host.OpenMpi;
 
-// PMIx fence, RML send/receive of DSS payloads, and the sstore slots.
+// IHostMessaging (PMIx fence, RML send/receive of DSS payloads) and ISnapshotStore (the sstore slots).
 internal sealed unsafe partial class OpenMpiHost
 {
     /// <summary>The pause between looks at <c>rb->active</c>, as ORTE_WAIT_FOR_COMPLETION sleeps (100 µs).</summary>

@@ -133,8 +133,12 @@ internal sealed unsafe partial class OpenMpiHost : IHostPort
     private readonly delegate* unmanaged[Cdecl]<void> _progress;
     private readonly nint _opalOutput;
 
-    private OpenMpiHost(IReadOnlyDictionary<string, nint> resolved)
+    // The opal_cr_notify_callback_fn_t registered with the host; it calls DispatchNotify.
+    private readonly nint _notifyEntryPoint;
+
+    private OpenMpiHost(IReadOnlyDictionary<string, nint> resolved, nint notifyEntryPoint)
     {
+        _notifyEntryPoint = notifyEntryPoint;
         _objects = new OpalObjects(resolved["opal_class_initialize"], resolved["opal_class_init_epoch"]);
         _mcaVariables = McaVariables.Create(
             resolved.GetValueOrDefault("mca_base_var_find"),
@@ -186,7 +190,12 @@ internal sealed unsafe partial class OpenMpiHost : IHostPort
     /// (<see cref="Log.Sink"/>) is routed to the host's <c>opal_output</c>. On failure <paramref name="error"/>
     /// names the missing symbol, the NULL slot or the refused layout; nothing was changed.
     /// </summary>
-    public static bool TryBind([NotNullWhen(true)] out OpenMpiHost? host, out string error)
+    /// <param name="notifyEntryPoint">
+    /// The C function to register as opal_cr's notify callback (an export, whose body is <see cref="DispatchNotify"/>).
+    /// </param>
+    /// <param name="host">The bound host.</param>
+    /// <param name="error">Why binding failed.</param>
+    public static bool TryBind(nint notifyEntryPoint, [NotNullWhen(true)] out OpenMpiHost? host, out string error)
     {
         host = null;
         var symbols = HostSymbols.Open();
@@ -222,7 +231,7 @@ internal sealed unsafe partial class OpenMpiHost : IHostPort
 
         // The RTLD_NOLOAD references of `symbols` are deliberately never dropped: they keep a host's
         // RTLD_LOCAL copy of Open MPI, and so every address resolved from it, mapped for good.
-        host = new OpenMpiHost(resolved);
+        host = new OpenMpiHost(resolved, notifyEntryPoint);
         Log.Sink = HostOutput.CreateSink(host._opalOutput);
         error = string.Empty;
         return true;

@@ -7,41 +7,43 @@ using NativeSnapc.Protocol.Wire;
 namespace NativeSnapc.Host.OpenMpi;
 
 /// <summary>
-/// Reads the caller's <c>orte_snapc_base_request_op_t</c> (release-build layout, docs/abi.md#struct-layouts) into a
-/// <see cref="RequestOperation"/> and writes the results back. Only valid after a successful
+/// A caller's <c>orte_snapc_base_request_op_t</c> (release-build layout, docs/abi.md#struct-layouts): read into a
+/// <see cref="RequestOperation"/> and the results written back. Only valid after a successful
 /// <see cref="OpenMpiHost.TryBind"/>, which refuses hosts with another object layout.
 /// </summary>
-internal static unsafe class RequestOperationDatum
+internal sealed unsafe class RequestOperationDatum : IRequestOperationDatum
 {
     /// <summary>The largest <c>mig_num</c> read: a larger one is taken as garbage rather than a table to walk.</summary>
     public const int MaxMigrationCount = 1 << 20;
 
-    /// <summary>The datum at <paramref name="datum"/>, or null for NULL.</summary>
-    public static RequestOperation? Read(nint datum) => datum == 0 ? null : Read((OrteSnapcBaseRequestOp*)datum);
+    private readonly OrteSnapcBaseRequestOp* _datum;
 
-    public static RequestOperation Read(OrteSnapcBaseRequestOp* datum) =>
-        new(HostString.Read(datum->global_handle))
-        {
-            Event = (int)datum->@event,
-            Leader = datum->leader,
-            SeqNum = datum->seq_num,
-            MigrationCount = datum->mig_num,
-            Migrations = datum->@event == SnapcOpEvent.Migrate ? ReadMigrations(datum) : null,
-        };
+    /// <param name="datum">The caller's datum; NULL reads as null.</param>
+    public RequestOperationDatum(OrteSnapcBaseRequestOp* datum)
+    {
+        _datum = datum;
+    }
+
+    public RequestOperation? Read() => _datum is null ? null : new(HostString.Read(_datum->global_handle))
+    {
+        Event = (int)_datum->@event,
+        Leader = _datum->leader,
+        SeqNum = _datum->seq_num,
+        MigrationCount = _datum->mig_num,
+        Migrations = _datum->@event == SnapcOpEvent.Migrate ? ReadMigrations(_datum) : null,
+    };
 
     /// <summary>
     /// Stores <c>seq_num</c> and, when the coordinator changed it, <c>global_handle</c>: the old string is
     /// freed and a malloc'ed copy stored, because the datum's destructor frees it with free().
     /// </summary>
-    public static void Write(nint datum, RequestOperation operation) => Write((OrteSnapcBaseRequestOp*)datum, operation);
-
-    public static void Write(OrteSnapcBaseRequestOp* datum, RequestOperation operation)
+    public void Write(RequestOperation operation)
     {
-        datum->seq_num = operation.SeqNum;
+        _datum->seq_num = operation.SeqNum;
         if (operation.GlobalHandleChanged)
         {
-            var old = datum->global_handle;
-            datum->global_handle = HostString.Duplicate(operation.GlobalHandle);
+            var old = _datum->global_handle;
+            _datum->global_handle = HostString.Duplicate(operation.GlobalHandle);
             HostString.Free(old);
         }
     }

@@ -40,6 +40,12 @@ internal sealed unsafe class SnapcFullVariables
         _timeouts = (int*)NativeMemory.AllocZeroed((nuint)s_timeouts.Length, sizeof(int));
     }
 
+    /// <summary><c>snapc_full_priority</c>, as the component struct holds it now.</summary>
+    public int Priority => _component->priority;
+
+    /// <summary><c>snapc_full_verbose</c>, as the component struct holds it now.</summary>
+    public int Verbose => _component->verbose;
+
     /// <summary>
     /// The component's register function: defaults into the storage, then registration (which applies the
     /// command line, environment and files). Without a host variable system: success, nothing registered.

@@ -5,15 +5,16 @@ using NativeSnapc.Coordinator;
 namespace NativeSnapc.Host.OpenMpi;
 
 /// <summary>
-/// A host <c>opal_crs_base_snapshot_t</c> made with OBJ_NEW. Its destructor frees <c>metadata_filename</c>
-/// and <c>snapshot_directory</c> (and fcloses <c>metadata</c>) but not <c>component_name</c>, so Dispose
-/// frees that one before releasing the object.
+/// An <c>opal_crs_base_snapshot_t</c> this adapter made with OBJ_NEW for the coordinator, which owns it (the
+/// caller's-pointer view of the same struct is <see cref="CallerCrsSnapshot"/>). Its destructor frees
+/// <c>metadata_filename</c> and <c>snapshot_directory</c> (and fcloses <c>metadata</c>) but not <c>component_name</c>,
+/// so Dispose frees that one before releasing the object.
 /// </summary>
-internal sealed unsafe class HostSnapshot : IHostSnapshot
+internal sealed unsafe class OwnedCrsSnapshot : IOwnedCrsSnapshot
 {
     private OpalCrsBaseSnapshot* _snapshot;
 
-    public HostSnapshot(OpalCrsBaseSnapshot* snapshot)
+    public OwnedCrsSnapshot(OpalCrsBaseSnapshot* snapshot)
     {
         _snapshot = snapshot;
     }
@@ -65,7 +66,7 @@ internal sealed unsafe class HostSnapshot : IHostSnapshot
         OpalObjects.Release(&snapshot->super.super);
     }
 
-    private OpalCrsBaseSnapshot* Live => _snapshot is not null ? _snapshot : throw new ObjectDisposedException(nameof(HostSnapshot));
+    private OpalCrsBaseSnapshot* Live => _snapshot is not null ? _snapshot : throw new ObjectDisposedException(nameof(OwnedCrsSnapshot));
 
     // The host (the CRS, the snapshot destructor) frees these fields with free(), so they hold malloc'ed copies.
     private static void Replace(ref byte* field, string? value)

@@ -1,19 +1,22 @@
+using NativeSnapc.Abi;
 using NativeSnapc.Channels.Fifo;
 using NativeSnapc.Channels.Signals;
 using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
+using NativeSnapc.Exports;
 using NativeSnapc.Host.OpenMpi;
 using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Composition;
 
 /// <summary>
-/// The plug-in's one coordinator per process, wired to the Open MPI 4.1 host it was loaded into and to
-/// the real channels. app_coord_init builds it; the other exports use it. Only init and finalize are
-/// serialised: ft_event and request_op re-enter the coordinator through the host (a request_op loop
-/// calls opal_cr_test_if_checkpoint_ready, which calls the notify callback).
+/// The composition root of the application coordinator (beside <see cref="RankRuntimeRoot"/>): the process's one
+/// <see cref="AppCoordinator"/>, wired to the Open MPI 4.1 host it was loaded into and to the real channels.
+/// app_coord_init builds it; the other exports use it. Only init and finalize are serialised: ft_event and
+/// request_op re-enter the coordinator through the host (a request_op loop calls opal_cr_test_if_checkpoint_ready,
+/// which calls the notify callback).
 /// </summary>
-internal static class Plugin
+internal static class AppCoordinatorRoot
 {
     private static readonly object s_lifecycle = new();
     private static volatile AppCoordinator? s_coordinator;
@@ -26,7 +29,7 @@ internal static class Plugin
             {
                 return running.Init(); // reports the second call
             }
-            if (!OpenMpiHost.TryBind(out var host, out var error))
+            if (!OpenMpiHost.TryBind(CoordinatorExports.NotifyCallbackAddress, out var host, out var error))
             {
                 Log.Error($"App) init: Error: {error}");
                 return OpalStatus.NotFound;
@@ -49,9 +52,14 @@ internal static class Plugin
         }
     }
 
+    /// <summary>The host called the notify callback at a test point: on to the callback the coordinator registered.</summary>
+    public static int NotifyCallback(int state) => OpenMpiHost.DispatchNotify(state);
+
     public static int AppCoordFtEvent(int state) => Current("app_coord_ft_event")?.FtEvent(state) ?? OpalStatus.NotInitialized;
 
-    public static int AppCoordRequestOp(nint datum)
+    public static unsafe int AppCoordRequestOp(OrteSnapcBaseRequestOp* datum) => AppCoordRequestOp(new RequestOperationDatum(datum));
+
+    public static int AppCoordRequestOp(IRequestOperationDatum datum)
     {
         var coordinator = Current("app_coord_request_op");
         if (coordinator is null || !coordinator.IsInitialized)
@@ -59,14 +67,14 @@ internal static class Plugin
             // The same answer before init and after finalize, whatever the datum.
             return coordinator?.RequestOp(new RequestOperation()) ?? OpalStatus.NotInitialized;
         }
-        var operation = RequestOperationDatum.Read(datum);
+        var operation = datum.Read();
         if (operation is null)
         {
             Log.Error("App) request_op: Error: the request datum is NULL");
             return OpalStatus.BadParam;
         }
         var status = coordinator.RequestOp(operation);
-        RequestOperationDatum.Write(datum, operation);
+        datum.Write(operation);
         return status;
     }
 
