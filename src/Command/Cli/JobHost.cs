@@ -113,6 +113,7 @@ internal static class JobHost
         }
         arguments.AddRange(["-x", $"NATIVE_SNAPC_RUNTIME_DIR={runtimeDirectory}", "-x", $"NATIVE_SNAPC_COMMAND={Installation.Self}", "-x", $"NATIVE_SNAPC_JOB_FILE={jobFilePath}"]);
         arguments.AddRange(spec.MpirunArguments);
+        var prestart = Local.LocalPrestart.Begin(runtimeDirectory, jobFilePath, spec.MpirunArguments);
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("NATIVE_SNAPC_MPIRUN") is { Length: > 0 } m ? m : "mpirun") { UseShellExecute = false };
         foreach (var argument in arguments)
         {
@@ -166,11 +167,13 @@ internal static class JobHost
         catch (Win32Exception e)
         {
             StandardStreams.Error.WriteLine($"native-snapc {spec.Verb}: cannot start {start.FileName}: {e.Message}");
+            prestart?.Wait();
             Shutdown(server, control, runtimeDirectory);
             return ExitCodes.MpirunNotStarted;
         }
         if (mpirun is null)
         {
+            prestart?.Wait();
             Shutdown(server, control, runtimeDirectory);
             return ExitCodes.MpirunNotStarted;
         }
@@ -184,6 +187,7 @@ internal static class JobHost
         stopInterval.Cancel();
         var status = mpirun.ExitCode;
         server.Coordinator.EndJob($"the job ended (mpirun exit status {status})");
+        prestart?.Wait();
         Shutdown(server, control, runtimeDirectory);
         if (Volatile.Read(ref terminatedByUs) == 0)
         {
