@@ -14,7 +14,10 @@ namespace NativeSnapc.Command.Global;
 /// <summary>How a checkpoint ended, for whoever asked for it.</summary>
 internal sealed record CheckpointOutcome(bool Succeeded, int Seq, string GlobalDirectory, int Ranks, string? Error);
 
-/// <summary>The job as the global coordinator sees it (native-snapc status).</summary>
+/// <summary>
+/// The job as the global coordinator sees it (native-snapc status). <paramref name="Nodes"/> counts the nodes with a
+/// connected rank: `run` starts its own node's local coordinator whether or not ranks run there.
+/// </summary>
 internal sealed record JobStatus(int JobState, int RanksConnected, int ProcessCount, int Nodes, bool Checkpointable,
     int? CurrentSeq, int? LastFinishedSeq, string GlobalDirectory);
 
@@ -303,7 +306,8 @@ internal sealed class GlobalCoordinator
     {
         lock (_gate)
         {
-            return new JobStatus(JobState, _ranks.Values.Count(r => r.Connected), (int)ProcessCount, _nodes.Count, Checkpointable,
+            return new JobStatus(JobState, _ranks.Values.Count(r => r.Connected), (int)ProcessCount,
+                _ranks.Values.Where(r => r.Connected).Select(r => r.Node).Distinct().Count(), Checkpointable,
                 _checkpoint?.Seq, _lastFinishedSeq, _store.GlobalDirectory);
         }
     }

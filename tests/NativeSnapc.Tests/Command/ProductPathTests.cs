@@ -331,6 +331,34 @@ internal sealed class ProductPathTests
         }
     }
 
+    [Test]
+    public void Run_starts_its_own_nodes_local_coordinator_before_the_ranks_come_unless_mpiruns_arguments_may_change_its_settings()
+    {
+        // mpirun stand-in: reports whether a local coordinator listens on this node before any rank could have started one.
+        var place = new ProductPlace("prestart");
+        var mpirun = Path.Combine(place.Scratch, "mpirun-stand-in.sh");
+        File.WriteAllText(mpirun, """
+            #!/bin/sh
+            for a; do case $a in NATIVE_SNAPC_RUNTIME_DIR=*) dir=${a#NATIVE_SNAPC_RUNTIME_DIR=};; esac; done
+            for i in $(seq 40); do
+                [ -S "$dir/$(hostname)/local.sock" ] && { echo "listening after $i"; exit 0; }
+                sleep 0.05
+            done
+            echo "no local coordinator"
+            """);
+        File.SetUnixFileMode(mpirun, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = place.Environment;
+        environment["NATIVE_SNAPC_MPIRUN"] = mpirun;
+        environment["NATIVE_SNAPC_KEEP_RUNTIME_DIR"] = "0";
+
+        var plain = ProcessRunner.Run(CommandJob.Executable, ["run", "--snapshots", place.Snapshots, "--", "-np", "2", "prog"], TimeSpan.FromSeconds(60), environment: environment);
+        Assert.That(plain.ExitCode, Is.EqualTo(0), plain.Describe());
+        Assert.That(plain.StandardOutput, Does.StartWith("listening after"), plain.Describe());
+
+        var signal = ProcessRunner.Run(CommandJob.Executable, ["run", "--snapshots", place.Snapshots, "--", "--mca", "opal_cr_signal", "12", "-np", "2", "prog"], TimeSpan.FromSeconds(60), environment: environment);
+        Assert.That(signal.StandardOutput, Does.StartWith("no local coordinator"), signal.Describe());
+    }
+
     /// <summary>The ignored-signal mask of a process (SigIgn in /proc/PID/status).</summary>
     private static string IgnoredSignals(int pid) =>
         File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim();
