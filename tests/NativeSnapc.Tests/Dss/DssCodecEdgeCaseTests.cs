@@ -28,7 +28,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [TestCaseSource(nameof(Modes))]
-    public void CapacityZeroIsInadequateSpaceAndConsumesNothing(DssBufferType mode)
+    public void Capacity_zero_is_inadequate_space_and_consumes_nothing(DssBufferType mode)
     {
         var bytes = Payload(mode, w => w.PackInt(5));
         var reader = new DssReader(bytes, mode);
@@ -43,7 +43,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [TestCaseSource(nameof(Modes))]
-    public void CountAboveCapacityDeliversCapacityValuesAndLeavesTheRest(DssBufferType mode)
+    public void Count_above_capacity_delivers_capacity_values_and_leaves_the_rest(DssBufferType mode)
     {
         var bytes = Payload(mode, w => w.PackInt32(new[] { 11, 22, 33 }));
         var reader = new DssReader(bytes, mode);
@@ -60,7 +60,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void SingleValueOverloadDeliversTheFirstValueWithInadequateSpace()
+    public void Single_value_overload_delivers_the_first_value_with_inadequate_space()
     {
         var bytes = Payload(DssBufferType.NonDescribed, w => w.PackInt(new[] { -7, 8 }));
         var reader = new DssReader(bytes);
@@ -69,7 +69,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [TestCaseSource(nameof(Modes))]
-    public void NullEmptyAndOrdinaryStringsRoundTrip(DssBufferType mode)
+    public void Null_empty_and_ordinary_strings_round_trip(DssBufferType mode)
     {
         var bytes = Payload(mode, w => w.PackStrings(new[] { null, "", "ab" }));
         var header = mode == DssBufferType.FullyDescribed ? "0900000003" + "03" : "00000003";
@@ -91,7 +91,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void StringsAreCutAtTheFirstNulAndUtf8Decoded()
+    public void Strings_are_cut_at_the_first_NUL_and_UTF8_decoded()
     {
         var writer = new DssWriter();
         Assert.That(writer.PackString("ab\0cd"), Is.EqualTo(OpalStatus.Success));
@@ -110,7 +110,7 @@ internal sealed class DssCodecEdgeCaseTests
     [TestCase("00100000")]
     [TestCase("ffffffff")]
     [TestCase("80000000")]
-    public void HugeOrNegativeStringLengthsAreRejectedWithoutAllocating(string lengthHex)
+    public void Huge_or_negative_string_lengths_are_rejected_without_allocating(string lengthHex)
     {
         var bytes = DssText.FromHex("00000001" + lengthHex + "41424344454647484900");
         var reader = new DssReader(bytes);
@@ -127,7 +127,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void HugeCountsAreBoundedByCapacityNotByTheWire()
+    public void Huge_counts_are_bounded_by_capacity_not_by_the_wire()
     {
         var bytes = DssText.FromHex("7fffffff" + "0000000000000001");
         var reader = new DssReader(bytes);
@@ -154,7 +154,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void NegativeCountsPassThroughLikeC()
+    public void Negative_counts_pass_through_like_C()
     {
         // strings: the loop runs zero times, so the real library reports success with *num_vals = -1
         var bytes = DssText.FromHex("ffffffff");
@@ -176,7 +176,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void DescribedBufferWithoutCountTagIsUnpackFailure()
+    public void Described_buffer_without_count_tag_is_unpack_failure()
     {
         var bytes = DssText.FromHex("0000000108");
         var reader = new DssReader(bytes, DssBufferType.FullyDescribed);
@@ -186,7 +186,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void DescribedBufferWithOtherDeclaredTypeIsPackMismatch()
+    public void Described_buffer_with_other_declared_type_is_pack_mismatch()
     {
         Assert.That(SnapcMessages.BuildFinAck(DssBufferType.FullyDescribed, out var finAck), Is.EqualTo(OpalStatus.Success));
         var reader = new DssReader(finAck, DssBufferType.FullyDescribed);
@@ -197,7 +197,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void NonDescribedMisreadIsNotDetected()
+    public void Non_described_misread_is_not_detected()
     {
         // docs/dss.md#unpack-behaviour: FIN_ACK read as INT first: the cmd byte 08 is taken as an INT16 tag
         Assert.That(SnapcMessages.BuildFinAck(DssBufferType.NonDescribed, out var finAck), Is.EqualTo(OpalStatus.Success));
@@ -211,7 +211,7 @@ internal sealed class DssCodecEdgeCaseTests
     /// Every integer tag with edge values, for every system type, against the real library.
     /// </summary>
     [Test]
-    public void SystemTypesConvertEveryPackedIntegerWidthLikeTheRealLibrary(
+    public void System_types_convert_every_packed_integer_width_like_the_real_library(
         [Values("int", "pid", "size", "bool")] string systemType,
         [ValueSource(nameof(Modes))] DssBufferType mode)
     {
@@ -249,7 +249,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void IntFromInt16TagIsWidthConverted()
+    public void Int_from_INT16_tag_is_width_converted()
     {
         var reader = new DssReader(DssText.FromHex("0000000108fffe"));
         Assert.That(reader.UnpackInt(out var value), Is.EqualTo(OpalStatus.Success));
@@ -263,7 +263,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [TestCaseSource(nameof(Modes))]
-    public void EmptyAndShortPayloadsReadPastEnd(DssBufferType mode)
+    public void Empty_and_short_payloads_read_past_end(DssBufferType mode)
     {
         Assert.That(new DssReader(ReadOnlyMemory<byte>.Empty, mode).UnpackUInt8(out _), Is.EqualTo(OpalStatus.UnpackReadPastEndOfBuffer));
         Assert.That(new DssReader(null, mode).UnpackString(out _), Is.EqualTo(OpalStatus.UnpackReadPastEndOfBuffer));
@@ -277,7 +277,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void DescribedNamesCarryInnerTags()
+    public void Described_names_carry_inner_tags()
     {
         var writer = new DssWriter(DssBufferType.FullyDescribed);
         Assert.That(writer.PackName(new[] { new OrteProcessName(1, 2), new OrteProcessName(3, 4) }), Is.EqualTo(OpalStatus.Success));
@@ -289,7 +289,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void ZeroCountsStillCarryTheirTags()
+    public void Zero_counts_still_carry_their_tags()
     {
         foreach (var mode in Modes)
         {
@@ -301,7 +301,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void BuildersRefuseShapesTheCCodeNeverSends()
+    public void Builders_refuse_shapes_the_C_code_never_sends()
     {
         Assert.That(SnapcMessages.BuildRequestOp(DssBufferType.NonDescribed, 1, SnapcOpEvent.Restart, out var restart), Is.EqualTo(OpalStatus.BadParam));
         Assert.That(restart, Is.Empty);
@@ -311,7 +311,7 @@ internal sealed class DssCodecEdgeCaseTests
     }
 
     [Test]
-    public void ParsersReportTheFirstFailingUnpack()
+    public void Parsers_report_the_first_failing_unpack()
     {
         Assert.That(SnapcMessages.BuildCheckpointDone(DssBufferType.NonDescribed, -1, out var done), Is.EqualTo(OpalStatus.Success));
         Assert.That(SnapcMessages.ParseRequestOpDone(done, DssBufferType.NonDescribed, out var reply), Is.EqualTo(OpalStatus.Success));

@@ -32,7 +32,7 @@ internal sealed class DssRandomOracleTests
     /// bytes both deliver exactly the packed values, with identical statuses, counts and offsets.
     /// </summary>
     [Test]
-    public void RandomMessagesAgreeWithRealLibraryBothWays()
+    public void Random_messages_agree_with_real_library_both_ways()
     {
         var random = new Random(Seed(Environment.TickCount));
         var clock = Stopwatch.StartNew();
@@ -79,7 +79,7 @@ internal sealed class DssRandomOracleTests
     /// real one call by call (DssText.AssertSameUnpack defines the single allowed difference).
     /// </summary>
     [Test]
-    public void GarbledRandomMessagesFailLikeRealLibrary()
+    public void Garbled_random_messages_fail_like_real_library()
     {
         var random = new Random(Seed(Environment.TickCount ^ 0x5eed));
         var cases = new List<(DssBufferType Mode, byte[] Bytes, (string Type, int Capacity)[] Declared)>();

@@ -19,7 +19,7 @@ internal sealed class SnapcMessageCorruptionTests
     private static readonly DssBufferType[] Modes = { DssBufferType.NonDescribed, DssBufferType.FullyDescribed };
 
     [Test]
-    public void EveryPrefixOfEveryMessageFailsLikeRealLibrary()
+    public void Every_prefix_of_every_message_fails_like_real_library()
     {
         var cases = new List<(SnapcMessageCase Message, DssBufferType Mode, byte[] Bytes)>();
         foreach (var message in SnapcMessageCases.All)
@@ -55,7 +55,7 @@ internal sealed class SnapcMessageCorruptionTests
     }
 
     [Test]
-    public void BitFlippedMessagesFailLikeRealLibrary()
+    public void Bit_flipped_messages_fail_like_real_library()
     {
         var random = new Random(DssRandomOracleTests.Seed(Environment.TickCount ^ 0xf11b));
         var cases = new List<(SnapcMessageCase Message, DssBufferType Mode, byte[] Bytes)>();

@@ -19,7 +19,7 @@ internal sealed class SnapcMessageOracleTests
         select new TestCaseData(c, mode).SetArgDisplayNames(c.Name, mode.ToString());
 
     [TestCaseSource(nameof(Cases))]
-    public void ManagedBytesEqualRealPackAndRealUnpackReadsThemBack(SnapcMessageCase message, DssBufferType mode)
+    public void Managed_bytes_equal_real_pack_and_real_unpack_reads_them_back(SnapcMessageCase message, DssBufferType mode)
     {
         var (status, ours) = message.Build(mode);
         Assert.That(status, Is.EqualTo(OpalStatus.Success));
@@ -68,7 +68,7 @@ internal sealed class SnapcMessageOracleTests
     [TestCase("LOCAL_UPDATE+CRDEBUG(true)", DssBufferType.FullyDescribed, "09000000010c04 09000000011d0e1a2b00010e00000003 0900000001050e00003039 0900000001020c01")]
     [TestCase("FIN_ACK", DssBufferType.FullyDescribed, "09000000010c08 0900000001060900000003")]
     [TestCase("CHECKPOINT_DONE", DssBufferType.FullyDescribed, "09000000010c08 0900000001060900000004 0900000001060900000000")]
-    public void DocumentedVectorMatchesRealLibraryAndManagedBuilder(string name, DssBufferType mode, string documentedHex)
+    public void Documented_vector_matches_real_library_and_managed_builder(string name, DssBufferType mode, string documentedHex)
     {
         var documented = documentedHex.Replace(" ", "");
         var message = SnapcMessageCases.Get(name);
@@ -78,7 +78,7 @@ internal sealed class SnapcMessageOracleTests
     }
 
     [Test]
-    public void EveryMessageOfTheSpecIsCovered()
+    public void Every_message_of_the_spec_is_covered()
     {
         var names = SnapcMessageCases.All.Select(c => c.Name).ToArray();
         foreach (var prefix in new[] { "INIT", "FIN", "CHECKPOINT", "RESTART", "MIGRATE", "QUIESCE_START", "QUIESCE_END",
