@@ -8,7 +8,7 @@ using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Protocol.Snapc;
 using NativeSnapc.Protocol.Wire;
-using NativeSnapc.Tests.Dss;
+using NativeSnapc.Tests.Protocol.Snapc;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Coordinator;

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using NativeSnapc.Tests.Channels;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 using static NativeSnapc.Tests.EndToEnd.FaultScenario;

@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using NativeSnapc.Abi;
 using NativeSnapc.Interop;
 using NativeSnapc.Protocol.Wire;
-using NativeSnapc.Tests.Channels;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 

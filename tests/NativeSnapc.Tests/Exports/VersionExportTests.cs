@@ -49,7 +49,7 @@ public sealed unsafe partial class VersionExportTests
             Assert.That(abi->struct_size, Is.EqualTo((uint)sizeof(AbiInfo)));
             Assert.That(abi->layout_variant, Is.EqualTo(1u), "NSNAPC_LAYOUT_OPAL_RELEASE");
             Assert.That((abi->opal_major, abi->opal_minor), Is.EqualTo((4u, 1u)));
-            Assert.That(abi->opal_object_size, Is.EqualTo((uint)sizeof(Abi.OpalObject)));
+            Assert.That(abi->opal_object_size, Is.EqualTo((uint)sizeof(NativeSnapc.Abi.OpalObject)));
             Assert.That((nint)abi->query_version, Is.EqualTo(NativeLibraryUnderTest.Export("native_snapc_query_version")));
         });
         uint major, minor, patch;
