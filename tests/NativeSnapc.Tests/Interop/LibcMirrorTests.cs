@@ -1,3 +1,5 @@
+extern alias command;
+
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -14,7 +16,9 @@ using NUnit.Framework;
 namespace NativeSnapc.Tests.Interop;
 
 /// <summary>
-/// Every libc constant and struct the library mirrors ([LibcName] anywhere in the library) against the numbers the C compiler prints from glibc's own headers during the run.
+/// Every libc constant and struct the library and the command mirror ([LibcName] anywhere in either assembly: the
+/// library's Interop, the files of it the command compiles in, and the command's own Interop) against the numbers the
+/// C compiler prints from glibc's own headers during the run.
 /// Values are printed rather than _Static_asserted because some are not constant expressions in C (SIGRTMIN is a
 /// function call, SIG_IGN a pointer).
 /// </summary>
@@ -23,18 +27,36 @@ public sealed class LibcMirrorTests
 {
     private sealed record Mirror(Type Type, string CName);
 
-    private static readonly string[] Headers = ["dlfcn.h", "errno.h", "fcntl.h", "poll.h", "signal.h", "stddef.h", "stdint.h", "stdio.h", "sys/file.h", "time.h"];
+    private static readonly string[] Headers =
+    [
+        "dlfcn.h", "errno.h", "fcntl.h", "poll.h", "signal.h", "spawn.h", "stddef.h", "stdint.h", "stdio.h", "sys/file.h",
+        "sys/socket.h", "sys/stat.h", "sys/wait.h", "time.h", "unistd.h",
+    ];
 
-    private static IReadOnlyList<(FieldInfo Field, string CName)> Constants() => LibraryShimResolver.LibraryAssembly.GetTypes()
+    /// <summary>The two assemblies with libc mirrors: the library, and the command (its own and the shared files).</summary>
+    public static IEnumerable<TestCaseData> Assemblies() =>
+    [
+        new TestCaseData(LibraryShimResolver.LibraryAssembly).SetArgDisplayNames("library"),
+        new TestCaseData(typeof(command::NativeSnapc.Interop.Libc).Assembly).SetArgDisplayNames("command"),
+    ];
+
+    /// <summary>
+    /// The C name a member carries, by the attribute's name: each assembly has its own LibcNameAttribute (the command
+    /// compiles the library's file in).
+    /// </summary>
+    private static string? CName(MemberInfo member) => member.CustomAttributes
+        .FirstOrDefault(a => a.AttributeType.Name == nameof(LibcNameAttribute))?.ConstructorArguments[0].Value as string;
+
+    private static IReadOnlyList<(FieldInfo Field, string CName)> Constants(Assembly assembly) => assembly.GetTypes()
         .SelectMany(t => t.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-        .Select(f => (Field: f, Name: f.GetCustomAttribute<LibcNameAttribute>()?.Name))
+        .Select(f => (Field: f, Name: CName(f)))
         .Where(x => x.Name is not null)
         .Select(x => (x.Field, x.Name!))
         .ToList();
 
-    private static IReadOnlyList<Mirror> Structs() => LibraryShimResolver.LibraryAssembly.GetTypes()
-        .Where(t => t.IsValueType && t.GetCustomAttribute<LibcNameAttribute>() is not null)
-        .Select(t => new Mirror(t, t.GetCustomAttribute<LibcNameAttribute>()!.Name))
+    private static IReadOnlyList<Mirror> Structs(Assembly assembly) => assembly.GetTypes()
+        .Where(t => t.IsValueType && CName(t) is not null)
+        .Select(t => new Mirror(t, CName(t)!))
         .ToList();
 
     private static IEnumerable<FieldInfo> InstanceFields(Type type) => type
@@ -44,16 +66,16 @@ public sealed class LibcMirrorTests
     [Test]
     public void The_signal_and_fifo_mirrors_are_found()
     {
-        var constants = Constants().Select(c => c.CName).ToList();
+        var constants = Constants(LibraryShimResolver.LibraryAssembly).Select(c => c.CName).ToList();
         Assert.That(constants, Is.SupersetOf(new[] { "SA_RESTART", "SIG_BLOCK", "SIG_SETMASK", "SIGPIPE", "EPIPE", "EINTR", "EAGAIN", "ENXIO", "EEXIST" }));
-        Assert.That(Structs().Select(s => s.CName), Is.SupersetOf(new[] { "struct sigaction", "sigset_t", "struct timespec" }));
+        Assert.That(Structs(LibraryShimResolver.LibraryAssembly).Select(s => s.CName), Is.SupersetOf(new[] { "struct sigaction", "sigset_t", "struct timespec" }));
     }
 
-    [Test]
-    public void Constants_sizes_and_offsets_equal_glibc()
+    [TestCaseSource(nameof(Assemblies))]
+    public void Constants_sizes_and_offsets_equal_glibc(Assembly assembly)
     {
-        var constants = Constants();
-        var structs = Structs();
+        var constants = Constants(assembly);
+        var structs = Structs(assembly);
         var source = new StringBuilder("#define _GNU_SOURCE\n");
         foreach (var header in Headers)
         {
@@ -77,7 +99,7 @@ public sealed class LibcMirrorTests
         }
         source.AppendLine("    return 0;\n}");
 
-        var output = NativeToolchain.CompileAndRun(TestEnvironment.ScratchDir("channels-libc-mirrors"), "libc_mirrors", source.ToString());
+        var output = NativeToolchain.CompileAndRun(TestEnvironment.ScratchDir($"libc-mirrors-{assembly.GetName().Name}"), "libc_mirrors", source.ToString());
         var c = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split('\t'))
             .ToDictionary(parts => (parts[0], parts[1]), parts => long.Parse(parts[2], CultureInfo.InvariantCulture));
@@ -114,10 +136,10 @@ public sealed class LibcMirrorTests
         Assert.That(problems, Is.Empty, () => string.Join("\n", problems));
     }
 
-    [Test]
-    public void Mirrors_are_blittable_and_sequential()
+    [TestCaseSource(nameof(Assemblies))]
+    public void Mirrors_are_blittable_and_sequential(Assembly assembly)
     {
-        foreach (var mirror in Structs())
+        foreach (var mirror in Structs(assembly))
         {
             Assert.That(mirror.Type.IsLayoutSequential, Is.True, mirror.CName);
             Assert.That(ManagedLayout.IsReferenceOrContainsReferences(mirror.Type), Is.False, mirror.CName);
