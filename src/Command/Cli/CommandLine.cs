@@ -2,7 +2,7 @@ using System;
 using System.CommandLine;
 using System.Globalization;
 using System.Linq;
-using NativeSnapc.Command.Interop;
+using NativeSnapc.Interop;
 using SubCommand = System.CommandLine.Command;
 
 namespace NativeSnapc.Command.Cli;

@@ -9,10 +9,10 @@ using System.Security.Cryptography;
 using System.Threading;
 using NativeSnapc.Command.Diagnostics;
 using NativeSnapc.Command.Global;
-using NativeSnapc.Command.Interop;
 using NativeSnapc.Command.Links;
 using NativeSnapc.Command.Restart;
 using NativeSnapc.Command.Store;
+using NativeSnapc.Interop;
 
 namespace NativeSnapc.Command.Cli;
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using NativeSnapc.Command.Global;
-using NativeSnapc.Command.Interop;
+using NativeSnapc.Interop;
 
 namespace NativeSnapc.Command.Cli;
 
@@ -32,7 +32,7 @@ internal static class Jobs
     /// </summary>
     public static string? SocketPathProblem(string runtimeDirectory)
     {
-        Libc.GetHostName(out var host);
+        var host = Libc.GetHostName() ?? string.Empty;
         var longest = System.Text.Encoding.UTF8.GetByteCount(Path.Combine(runtimeDirectory, string.IsNullOrEmpty(host) ? "localhost" : host, "local.sock"));
         var control = System.Text.Encoding.UTF8.GetByteCount(Path.Combine(runtimeDirectory, ControlServer.SocketName));
         var length = Math.Max(longest, control);

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using NativeSnapc.Command.Interop;
+using NativeSnapc.Interop;
 
 namespace NativeSnapc.Command.Cli;
 

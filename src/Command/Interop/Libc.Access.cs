@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NativeSnapc.Command.Interop;
+namespace NativeSnapc.Interop;
 
 internal static partial class Libc
 {

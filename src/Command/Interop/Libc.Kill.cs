@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NativeSnapc.Command.Interop;
+namespace NativeSnapc.Interop;
 
 internal static partial class Libc
 {
@@ -13,6 +13,9 @@ internal static partial class Libc
     [LibcName("SIGALRM")] public const int SIGALRM = 14;
     [LibcName("SIGTERM")] public const int SIGTERM = 15;
     [LibcName("SIGXCPU")] public const int SIGXCPU = 24;
+
+    /// <summary>kill's "no such process" (the other errno values are the library's, Libc.Errno.cs).</summary>
+    [LibcName("ESRCH")] public const int ESRCH = 3;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int KillRaw(int pid, int signal);

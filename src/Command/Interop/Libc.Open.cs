@@ -1,19 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace NativeSnapc.Command.Interop;
+namespace NativeSnapc.Interop;
 
 internal static unsafe partial class Libc
 {
-    [LibcName("O_RDONLY")] public const int O_RDONLY = 0x0;
-    [LibcName("O_WRONLY")] public const int O_WRONLY = 0x1;
-    [LibcName("O_RDWR")] public const int O_RDWR = 0x2;
-    [LibcName("O_CREAT")] public const int O_CREAT = 0x40;
-    [LibcName("O_APPEND")] public const int O_APPEND = 0x400;
-    [LibcName("O_NONBLOCK")] public const int O_NONBLOCK = 0x800;
-    [LibcName("O_NOFOLLOW")] public const int O_NOFOLLOW = 0x20000;
-    [LibcName("O_CLOEXEC")] public const int O_CLOEXEC = 0x80000;
-
-    // open is variadic; the mode argument is passed always (read by glibc only with O_CREAT), as Mono.Posix does.
+    // open is variadic. The library calls it through its C shim, which the command does not link; here the mode
+    // argument is passed always (read by glibc only with O_CREAT), as Mono.Posix does. The flags are the library's
+    // (src/NativeSnapc/Interop/Libc.OpenFlags.cs, compiled in).
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int OpenRaw(string path, int flags, uint mode);
 

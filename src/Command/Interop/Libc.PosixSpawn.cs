@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace NativeSnapc.Command.Interop;
+namespace NativeSnapc.Interop;
 
 internal static unsafe partial class Libc
 {

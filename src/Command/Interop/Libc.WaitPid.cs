@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace NativeSnapc.Command.Interop;
+namespace NativeSnapc.Interop;
 
+// The library's waitpid (src/NativeSnapc/Interop/Libc.WaitPid.cs) goes through Mono.Posix and polls with WNOHANG
+// only; the command has no Mono.Posix and also waits blocking and reads the raw status, so it binds waitpid itself.
 internal static unsafe partial class Libc
 {
     [LibcName("WNOHANG")] public const int WNOHANG = 1;

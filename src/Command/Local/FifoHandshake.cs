@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 using NativeSnapc.Command.Diagnostics;
-using NativeSnapc.Command.Interop;
+using NativeSnapc.Interop;
 using NativeSnapc.Protocol.Wire;
 
 namespace NativeSnapc.Command.Local;

@@ -7,8 +7,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using NativeSnapc.Command.Diagnostics;
-using NativeSnapc.Command.Interop;
 using NativeSnapc.Command.Links;
+using NativeSnapc.Interop;
 using NativeSnapc.Protocol.Frames;
 using NativeSnapc.Protocol.Wire;
 
@@ -333,7 +333,7 @@ internal sealed class LocalServer : ILocalPorts
         {
             return $"the global coordinator at {_job.Global} sent no challenge";
         }
-        Libc.GetHostName(out var host);
+        var host = Libc.GetHostName() ?? string.Empty;
         var name = System.Text.Encoding.UTF8.GetBytes(host.Length > LinkAuthentication.MaxNodeName ? host[..LinkAuthentication.MaxNodeName] : host);
         var ours = LinkAuthentication.NewNonce();
         var answer = new List<byte>();
@@ -382,11 +382,10 @@ internal sealed class LocalServer : ILocalPorts
             {
                 return;
             }
-            var peer = new byte[12];
+            Libc.UCred peer;
             try
             {
-                // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-                socket.GetRawSocketOption(1 /* SOL_SOCKET */, 17 /* SO_PEERCRED */, peer);
+                peer = Libc.PeerCredentials(socket);
             }
             catch (SocketException e)
             {
@@ -394,10 +393,9 @@ internal sealed class LocalServer : ILocalPorts
                 socket.Dispose();
                 continue;
             }
-            var peerUid = BitConverter.ToUInt32(peer, 4);
-            if (peerUid != uid)
+            if (peer.uid != uid)
             {
-                Log.Error($"a process of uid {peerUid} (pid {BitConverter.ToInt32(peer, 0)}) connected; only uid {uid} may: refused");
+                Log.Error($"a process of uid {peer.uid} (pid {peer.pid}) connected; only uid {uid} may: refused");
                 socket.Dispose();
                 continue;
             }

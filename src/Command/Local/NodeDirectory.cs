@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using NativeSnapc.Command.Interop;
+using NativeSnapc.Interop;
 
 namespace NativeSnapc.Command.Local;
 
@@ -40,22 +40,23 @@ internal static class NodeDirectory
     /// <summary>Null when <paramref name="path"/> is a directory of this user with no group or other permission.</summary>
     public static string? Check(string path)
     {
-        var error = Libc.LStat(path, out var status);
+        var error = Libc.LStat(new NativePath(path), out var status);
         if (error.IsError)
         {
             return $"cannot examine the node directory {path}: {error}";
         }
-        if (status.Type != Libc.S_IFDIR)
+        if (Libc.FileType(status) != Libc.S_IFDIR)
         {
             return $"the node directory {path} is not a directory (a symbolic link or a file is in the way)";
         }
-        if (status.Uid != Libc.GetUid())
+        if (status.st_uid != Libc.GetUid())
         {
-            return $"the node directory {path} belongs to uid {status.Uid}, not to this user (uid {Libc.GetUid()})";
+            return $"the node directory {path} belongs to uid {status.st_uid}, not to this user (uid {Libc.GetUid()})";
         }
-        if ((status.Permissions & 0x3F) != 0)
+        var permissions = status.st_mode & 0xFFF;
+        if ((permissions & 0x3F) != 0)
         {
-            return $"the node directory {path} is open to group or others (mode {Convert.ToString(status.Permissions, 8)}); it must be 0700";
+            return $"the node directory {path} is open to group or others (mode {Convert.ToString(permissions, 8)}); it must be 0700";
         }
         return null;
     }

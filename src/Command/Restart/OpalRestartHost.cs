@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
 using NativeSnapc.Abi;
-using NativeSnapc.Command.Interop;
 using NativeSnapc.Host.OpenMpi;
+using NativeSnapc.Interop;
 
 namespace NativeSnapc.Command.Restart;
 
@@ -38,10 +38,14 @@ internal sealed unsafe class OpalRestartHost
     /// <summary>Loads libopen-pal (RTLD_GLOBAL: the components the MCA loader opens resolve against it) and binds every symbol; null and why not.</summary>
     public static OpalRestartHost? Bind(out string error)
     {
-        var handle = Libc.Dlopen(LibraryName, Libc.RTLD_NOW | Libc.RTLD_GLOBAL, out error);
+        nint handle;
+        fixed (byte* file = new NativePath(LibraryName).Bytes)
+        {
+            handle = Libc.Dlopen(file, Libc.RTLD_NOW | Libc.RTLD_GLOBAL);
+        }
         if (handle == 0)
         {
-            error = $"cannot load Open MPI's {LibraryName}: {error}";
+            error = $"cannot load Open MPI's {LibraryName}: {Libc.Dlerror()}";
             return null;
         }
         var symbols = new Dictionary<string, nint>(StringComparer.Ordinal);
@@ -99,7 +103,7 @@ internal sealed unsafe class OpalRestartHost
         int pid = -1;
         var extract = (delegate* unmanaged[Cdecl]<nint, byte**, int*, int>)_symbols["opal_crs_base_extract_expected_component"];
         var status = extract(stream, &name, &pid);
-        Libc.FClose(stream);
+        Libc.FClose((void*)stream); // opened for reading: nothing to flush, its result says nothing
         previousPid = pid;
         if (status != 0 || name == null)
         {

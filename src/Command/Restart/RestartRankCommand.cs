@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using NativeSnapc.Command.Diagnostics;
-using NativeSnapc.Command.Interop;
+using NativeSnapc.Interop;
 
 namespace NativeSnapc.Command.Restart;
 

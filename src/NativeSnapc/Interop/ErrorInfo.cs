@@ -1,7 +1,5 @@
 using System;
 using System.Runtime.InteropServices;
-using Mono.Unix;
-using Mono.Unix.Native;
 
 namespace NativeSnapc.Interop;
 
@@ -9,7 +7,7 @@ namespace NativeSnapc.Interop;
 /// errno carried as data (dotnet/runtime's Interop.ErrorInfo): the raw value, and its text on demand.
 /// <c>default</c> means success. Every wrapper in <see cref="Libc"/> returns one instead of throwing.
 /// </summary>
-internal readonly struct ErrorInfo : IEquatable<ErrorInfo>
+internal readonly partial struct ErrorInfo : IEquatable<ErrorInfo>
 {
     public ErrorInfo(int rawErrno) => RawErrno = rawErrno;
 
@@ -25,25 +23,8 @@ internal readonly struct ErrorInfo : IEquatable<ErrorInfo>
     /// </summary>
     public static ErrorInfo Last() => new(Marshal.GetLastPInvokeError());
 
-    /// <summary>strerror text (thread-safe strerror_r through Mono.Posix).</summary>
+    /// <summary>strerror text (<see cref="Describe"/>, in ErrorInfo.Describe.cs: each assembly brings its own).</summary>
     public string Message => Describe(RawErrno);
-
-    public static string Describe(int errno)
-    {
-        if (errno == 0)
-        {
-            return "Success";
-        }
-        try
-        {
-            return UnixMarshal.GetErrorDescription(NativeConvert.ToErrno(errno));
-        }
-        catch (Exception)
-        {
-            // An errno Mono has no name for: the number still says everything.
-            return $"Unknown error {errno}";
-        }
-    }
 
     public bool Equals(ErrorInfo other) => RawErrno == other.RawErrno;
 

@@ -6,6 +6,7 @@ internal static partial class Libc
 {
     [LibcName("LOCK_EX")] public const int LOCK_EX = 2;
     [LibcName("LOCK_NB")] public const int LOCK_NB = 4;
+    [LibcName("LOCK_UN")] public const int LOCK_UN = 8;
     [LibcName("EWOULDBLOCK")] public const int EWOULDBLOCK = 11;
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]

@@ -8,7 +8,10 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", EntryPoint = "gethostname", SetLastError = true)]
     private static partial int GetHostNameRaw(byte* name, nuint length);
 
-    /// <summary>The host name, or null when gethostname fails.</summary>
+    /// <summary>
+    /// The host name as it is, or null when gethostname fails. (.NET's Environment.MachineName cuts the name at its
+    /// first dot; the command names node directories by this one, docs/runtime.md.)
+    /// </summary>
     public static string? GetHostName()
     {
         const int Capacity = 256; // HOST_NAME_MAX is 64; leave room for a truncated name's missing NUL

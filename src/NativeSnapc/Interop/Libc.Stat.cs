@@ -9,6 +9,7 @@ internal static partial class Libc
     [LibcName("S_IFREG")] public const uint S_IFREG = 0x8000;
     [LibcName("S_IFDIR")] public const uint S_IFDIR = 0x4000;
     [LibcName("S_IFLNK")] public const uint S_IFLNK = 0xA000;
+    [LibcName("S_IFSOCK")] public const uint S_IFSOCK = 0xC000;
 
     /// <summary><c>struct stat</c> of glibc on x86_64 (144 bytes).</summary>
     [StructLayout(LayoutKind.Sequential)]

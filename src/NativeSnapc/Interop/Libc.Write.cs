@@ -9,8 +9,8 @@ internal static unsafe partial class Libc
 
     /// <summary>
     /// <c>write(2)</c>, bound at link time (it runs in every checkpoint); EINTR retried. A write to a pipe
-    /// without readers fails with EPIPE and raises SIGPIPE: callers that can meet one block SIGPIPE around it
-    /// (see <see cref="Channels.Fifo.SigPipeGuard"/>).
+    /// without readers fails with EPIPE and raises SIGPIPE: the library's callers that can meet one block SIGPIPE
+    /// around it (Channels/Fifo/SigPipeGuard.cs); the command ignores SIGPIPE (the .NET runtime does at start).
     /// </summary>
     public static ErrorInfo Write(int fd, byte* buffer, int count, out int bytesWritten)
     {

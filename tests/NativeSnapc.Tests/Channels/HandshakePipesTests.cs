@@ -8,6 +8,7 @@ using NativeSnapc.Abi;
 using NativeSnapc.Channels;
 using NativeSnapc.Channels.Fifo;
 using NativeSnapc.Interop;
+using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 using static NativeSnapc.Tests.Channels.FifoTestSupport;
 

@@ -5,6 +5,7 @@ using System.Threading;
 using NativeSnapc.Channels;
 using NativeSnapc.Channels.Signals;
 using NativeSnapc.Interop;
+using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 using static NativeSnapc.Tests.Channels.FifoTestSupport;
 

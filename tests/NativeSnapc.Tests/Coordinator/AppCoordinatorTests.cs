@@ -8,7 +8,7 @@ using NativeSnapc.Coordinator;
 using NativeSnapc.Diagnostics;
 using NativeSnapc.Protocol.Snapc;
 using NativeSnapc.Protocol.Wire;
-using NativeSnapc.Tests.Dss;
+using NativeSnapc.Tests.Protocol.Snapc;
 using NUnit.Framework;
 
 namespace NativeSnapc.Tests.Coordinator;
@@ -107,7 +107,7 @@ public sealed class AppCoordinatorTests
     // ---- init and finalize ---------------------------------------------------------------------------
 
     [Test]
-    public void InitRegistersTheCallbackInstallsTheSignalFencesAndRankZeroSendsInit()
+    public void Init_registers_the_callback_installs_the_signal_fences_and_rank_zero_sends_INIT()
     {
         _host.EntryPointSignal = 12;
         Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Success));
@@ -122,7 +122,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void OnlyRankZeroTalksToTheHnpAtInit()
+    public void Only_rank_zero_talks_to_the_HNP_at_init()
     {
         _host.MyName = new OrteProcessName(0x1a2b0001, 3);
         Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Success));
@@ -130,7 +130,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void InitTwiceIsAnErrorAndChangesNothing()
+    public void Init_twice_is_an_error_and_changes_nothing()
     {
         Init();
         Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Exists));
@@ -139,7 +139,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AFailedFenceUndoesInit()
+    public void A_failed_fence_undoes_init()
     {
         _host.FenceResult = OpalStatus.Unreach;
         Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Unreach));
@@ -149,7 +149,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AFailedSignalInstallIsAnInitError()
+    public void A_failed_signal_install_is_an_init_error()
     {
         _signal.InstallResult = ChannelResult.Fail(ChannelFailure.SystemError, "sigaction failed", 22);
         Assert.That(_coordinator.Init(), Is.EqualTo(OpalStatus.Error));
@@ -157,7 +157,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void FinalizeOnRankZeroSendsFinAndWaitsForFinAck()
+    public void Finalize_on_rank_zero_sends_FIN_and_waits_for_FIN_ACK()
     {
         Init();
         _host.Replies.Enqueue(Bytes(t => (SnapcMessages.BuildFinAck(t, out var p), p)));
@@ -170,7 +170,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void FinalizeOnOtherRanksOnlyFences()
+    public void Finalize_on_other_ranks_only_fences()
     {
         Init(vpid: 2);
         Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.Success));
@@ -179,7 +179,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AMissingFinAckIsABoundedError()
+    public void A_missing_FIN_ACK_is_a_bounded_error()
     {
         Init();
         Assert.That(_coordinator.Finalize(), Is.EqualTo(OpalStatus.Timeout));
@@ -187,7 +187,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AGarbledOrTruncatedFinAckIsAnError()
+    public void A_garbled_or_truncated_FIN_ACK_is_an_error()
     {
         Init();
         _host.Replies.Enqueue(new byte[] { 0, 0, 0, 1, 8, 0, 0 });
@@ -200,7 +200,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void FinalizeWithdrawsARequestTheHandlerAlreadyRecorded()
+    public void Finalize_withdraws_a_request_the_handler_already_recorded()
     {
         Init(vpid: 1);
         _signal.Raise();
@@ -211,7 +211,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void CallsBeforeInitOrAfterFinalizeAreErrors()
+    public void Calls_before_init_or_after_finalize_are_errors()
     {
         var datum = new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 };
         Assert.Multiple(() =>
@@ -231,7 +231,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ALateRequestAfterFinalizeIsRefusedWithoutTouchingPipes()
+    public void A_late_request_after_finalize_is_refused_without_touching_pipes()
     {
         Init(vpid: 1);
         _coordinator.Finalize();
@@ -246,7 +246,7 @@ public sealed class AppCoordinatorTests
     // ---- the signalled checkpoint ----------------------------------------------------------------------
 
     [Test]
-    public void ASignalledCheckpointRunsTheHandshakeTheCheckpointerAndLocalFinish()
+    public void A_signalled_checkpoint_runs_the_handshake_the_checkpointer_and_LOCAL_FINISH()
     {
         Init(vpid: 1);
         Assert.That(SignalAndServe(), Is.EqualTo(OpalStatus.Success));
@@ -280,7 +280,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ThreeConsecutiveCheckpointsUseIdsZeroOneTwo()
+    public void Three_consecutive_checkpoints_use_ids_zero_one_two()
     {
         Init(vpid: 1);
         for (var i = 0; i < 3; i++)
@@ -292,7 +292,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ANonStartResponseIsWrittenAndNothingIsCheckpointed()
+    public void A_non_START_response_is_written_and_nothing_is_checkpointed()
     {
         Init(vpid: 1);
         _host.HasCrs = false; // the host answers OPAL_CHECKPOINT_CMD_NULL
@@ -311,7 +311,7 @@ public sealed class AppCoordinatorTests
     [TestCase(0, TestName = "PeerDiesBeforeTheOptions")]
     [TestCase(3, TestName = "PeerDiesInTheOptions")]
     [TestCase(7, TestName = "PeerDiesBeforeTheSentinel")]
-    public void ThePeerDyingInTheHandshakeIsAnErrorAndNoCheckpoint(int readsBeforeDeath)
+    public void The_peer_dying_in_the_handshake_is_an_error_and_no_checkpoint(int readsBeforeDeath)
     {
         _pipes.Script = p => { p.ScriptCheckpoint(); p.PeerDiesAfterReads = readsBeforeDeath; };
         Init(vpid: 1);
@@ -330,7 +330,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void APeerThatNeverOpensIsATimeoutAndTheIdMovesOnAsTheLocalCoordinatorsDid()
+    public void A_peer_that_never_opens_is_a_timeout_and_the_id_moves_on_as_the_local_coordinators_did()
     {
         _pipes.Script = p => p.OpenResult = ChannelResult.Fail(ChannelFailure.TimedOut, "no reader");
         Init(vpid: 1);
@@ -346,7 +346,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ASilentPeerAfterTheRendezvousIsATimeoutAndTheErrorIsReported()
+    public void A_silent_peer_after_the_rendezvous_is_a_timeout_and_the_error_is_reported()
     {
         _pipes.Script = p => { for (var i = 0; i < 3; i++) p.ToApp.Enqueue(0); };
         Init(vpid: 1);
@@ -356,7 +356,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AFailedSstoreRegistrationReportsErrorToTheLocalCoordinator()
+    public void A_failed_sstore_registration_reports_ERROR_to_the_local_coordinator()
     {
         _host.RegisterResult = OpalStatus.Unreach;
         Init(vpid: 1);
@@ -367,7 +367,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AStalledCheckpointResumesAtTheNextTestPoint()
+    public void A_stalled_checkpoint_resumes_at_the_next_test_point()
     {
         _host.IncCorePrepResults.Enqueue(OpalStatus.Exists);
         Init(vpid: 1);
@@ -388,7 +388,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AFailedIncPrepReportsErrorAndTakesNoCheckpoint()
+    public void A_failed_inc_prep_reports_ERROR_and_takes_no_checkpoint()
     {
         _host.IncCorePrepResults.Enqueue(OpalStatus.Error);
         Init(vpid: 1);
@@ -399,7 +399,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ACheckpointerThatFailsWithoutAStateReportsErrorNotRunning()
+    public void A_checkpointer_that_fails_without_a_state_reports_ERROR_not_RUNNING()
     {
         _host.Checkpointer = _ => (OpalStatus.Error, null);
         Init(vpid: 1);
@@ -410,7 +410,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AFailedSyncTurnsTheCheckpointIntoAnError()
+    public void A_failed_sync_turns_the_checkpoint_into_an_error()
     {
         _host.SyncResult = OpalStatus.Unreach;
         Init(vpid: 1);
@@ -419,7 +419,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AMissingReleaseIsABoundedError()
+    public void A_missing_release_is_a_bounded_error()
     {
         _pipes.Script = p => p.ScriptCheckpoint(release: false);
         Init(vpid: 1);
@@ -431,7 +431,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ARestartedProcessSkipsStageTwoSendsLocalFinishRestartAndResetsTheId()
+    public void A_restarted_process_skips_stage_two_sends_LOCAL_FINISH_RESTART_and_resets_the_id()
     {
         Init(vpid: 1);
         SignalAndServe(); // checkpoint 0
@@ -450,7 +450,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void TermWritesTermThenWaitsBoundedlyForTheKill()
+    public void Term_writes_TERM_then_waits_boundedly_for_the_kill()
     {
         _pipes.Script = p => p.ScriptCheckpoint(term: true);
         Init(vpid: 1);
@@ -461,7 +461,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ANonMigratingProcessInAMigrationSkipsTheCheckpointerAndRecoversAsIfRestarting()
+    public void A_non_migrating_process_in_a_migration_skips_the_checkpointer_and_recovers_as_if_restarting()
     {
         _pipes.Script = p => p.ScriptCheckpoint(allMigrating: true, migrating: false);
         Init(vpid: 1);
@@ -479,7 +479,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AMigratingProcessCheckpointsSendsNoLocalFinishAndWaitsBoundedlyToBeKilled()
+    public void A_migrating_process_checkpoints_sends_no_LOCAL_FINISH_and_waits_boundedly_to_be_killed()
     {
         _pipes.Script = p => p.ScriptCheckpoint(allMigrating: true, migrating: true, release: false);
         Init(vpid: 1);
@@ -491,7 +491,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void SkipAppTakesPartInTheWholeHandshakeWithoutCheckpointing()
+    public void Skip_app_takes_part_in_the_whole_handshake_without_checkpointing()
     {
         Make(Settings with { SkipApp = true });
         Init(vpid: 1);
@@ -503,7 +503,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void SignalsDuringACheckpointAreIgnoredCountedAndDoNotShiftTheIds()
+    public void Signals_during_a_checkpoint_are_ignored_counted_and_do_not_shift_the_ids()
     {
         Init(vpid: 1);
         _host.Checkpointer = _ =>
@@ -523,7 +523,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void TheCheckpointEndsBeforeLocalFinishSoABackToBackRequestIsNotLost()
+    public void The_checkpoint_ends_before_LOCAL_FINISH_so_a_back_to_back_request_is_not_lost()
     {
         Init(vpid: 1);
         _host.OnSend = message =>
@@ -540,7 +540,7 @@ public sealed class AppCoordinatorTests
     // ---- ft_event ---------------------------------------------------------------------------------------
 
     [Test]
-    public void FtEventRestartSendsLocalUpdateWithTheNewPid()
+    public void Ft_event_restart_sends_LOCAL_UPDATE_with_the_new_pid()
     {
         Init(vpid: 3);
         _host.Pid = 777;
@@ -550,7 +550,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void FtEventCheckpointRecordsTheSessionDirectoryOnTheCurrentHandle()
+    public void Ft_event_checkpoint_records_the_session_directory_on_the_current_handle()
     {
         Init(vpid: 1);
         Assert.That(_coordinator.FtEvent((int)OpalCrsState.Checkpoint), Is.EqualTo(OpalStatus.Success));
@@ -560,7 +560,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void FtEventOtherStatesDoNothingAndUnknownStatesAreRefused()
+    public void Ft_event_other_states_do_nothing_and_unknown_states_are_refused()
     {
         Init(vpid: 1);
         foreach (var state in new[] { OpalCrsState.None, OpalCrsState.RestartPre, OpalCrsState.Continue, OpalCrsState.Term, OpalCrsState.Running, OpalCrsState.Error })
@@ -589,7 +589,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void TheLeaderTakesPartInItsCheckpointThenReadsTheReplyAndTheReference()
+    public void The_leader_takes_part_in_its_checkpoint_then_reads_the_reply_and_the_reference()
     {
         Init(vpid: 0);
         HnpCheckpointsOnRequest();
@@ -603,7 +603,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void TheLeadersSecondAndThirdCheckpointsWaitForTheirOwnCheckpoint()
+    public void The_leaders_second_and_third_checkpoints_wait_for_their_own_checkpoint()
     {
         Init(vpid: 0);
         HnpCheckpointsOnRequest();
@@ -617,7 +617,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AFailedCheckpointReportedByTheHnpIsAnError()
+    public void A_failed_checkpoint_reported_by_the_HNP_is_an_error()
     {
         Init(vpid: 0);
         HnpCheckpointsOnRequest(opState: -1);
@@ -625,7 +625,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void TheLeaderDoesNotWaitForAReplyAfterItsOwnCheckpointFailed()
+    public void The_leader_does_not_wait_for_a_reply_after_its_own_checkpoint_failed()
     {
         Init(vpid: 0);
         _host.Checkpointer = _ => (OpalStatus.Error, Error);
@@ -635,7 +635,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ALeaderWhoseCheckpointNeverStartsGetsABoundedError()
+    public void A_leader_whose_checkpoint_never_starts_gets_a_bounded_error()
     {
         Init(vpid: 0);
         var clock = Stopwatch.StartNew();
@@ -645,7 +645,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void NonLeadersReturnAtOnceFromACheckpointRequest()
+    public void Non_leaders_return_at_once_from_a_checkpoint_request()
     {
         Init(vpid: 2);
         Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.Checkpoint, Leader = 0 }), Is.EqualTo(OpalStatus.Success));
@@ -653,7 +653,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AGarbledCompletionReplyIsAnError()
+    public void A_garbled_completion_reply_is_an_error()
     {
         Init(vpid: 0);
         _host.OnSend = message =>
@@ -668,7 +668,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void QuiesceStartCheckpointAndEndFollowTheOriginal()
+    public void Quiesce_start_checkpoint_and_end_follow_the_original()
     {
         _pipes.Script = p => p.ScriptCheckpoint(incPrepOnly: true);
         Init(vpid: 0);
@@ -700,7 +700,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void QuiesceEndOrCheckpointWithoutQuiesceStartIsAnErrorNotACrash()
+    public void Quiesce_end_or_checkpoint_without_quiesce_start_is_an_error_not_a_crash()
     {
         Init(vpid: 0);
         Assert.That(_coordinator.RequestOp(new RequestOperation { Event = (int)SnapcOpEvent.QuiesceEnd, Leader = 0 }), Is.EqualTo(OpalStatus.Error));
@@ -714,7 +714,7 @@ public sealed class AppCoordinatorTests
     [TestCase(3)]
     [TestCase(10)]
     [TestCase(-7)]
-    public void EventsAnApplicationCannotRequestAreRefused(int opEvent)
+    public void Events_an_application_cannot_request_are_refused(int opEvent)
     {
         Init(vpid: 0);
         Assert.That(_coordinator.RequestOp(new RequestOperation { Event = opEvent, Leader = 0 }), Is.EqualTo(OpalStatus.BadParam));
@@ -724,7 +724,7 @@ public sealed class AppCoordinatorTests
     [TestCase(-1)]
     [TestCase(2)]
     [TestCase(int.MaxValue)]
-    public void AMigrationWithoutItsTableIsRefused(int migNum)
+    public void A_migration_without_its_table_is_refused(int migNum)
     {
         Init(vpid: 0);
         var op = new RequestOperation { Event = (int)SnapcOpEvent.Migrate, Leader = 0, MigrationCount = migNum, Migrations = null };
@@ -733,7 +733,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void TheMigrationLeaderSendsTheTableTakesPartAndWaitsForTheRelease()
+    public void The_migration_leader_sends_the_table_takes_part_and_waits_for_the_release()
     {
         _pipes.Script = p => p.ScriptCheckpoint(allMigrating: true, migrating: false);
         Init(vpid: 0);
@@ -753,7 +753,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void TheMigrationLeaderTakesPartInTheMigrationCheckpointWhileItWaitsForTheReply()
+    public void The_migration_leader_takes_part_in_the_migration_checkpoint_while_it_waits_for_the_reply()
     {
         _pipes.Script = p => p.ScriptCheckpoint(allMigrating: true, migrating: false);
         Init(vpid: 0);
@@ -777,7 +777,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ARefusedMigrationReturnsAnErrorAtOnceAndTheNextCheckpointIsAnOrdinaryOne()
+    public void A_refused_migration_returns_an_error_at_once_and_the_next_checkpoint_is_an_ordinary_one()
     {
         Init(vpid: 0);
         var table = new[] { new SnapcMigrationEntry(0, "elsewhere", -1, 1) };
@@ -802,7 +802,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ARefusedRestartReturnsAnErrorAtOnce()
+    public void A_refused_restart_returns_an_error_at_once()
     {
         Make(Settings with { TermTimeout = TimeSpan.FromSeconds(30) });
         Init(vpid: 2);
@@ -821,7 +821,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ARestartRequestIsSentThenWaitsBoundedlyToBeRestarted()
+    public void A_restart_request_is_sent_then_waits_boundedly_to_be_restarted()
     {
         Init(vpid: 0);
         var op = new RequestOperation("ompi_global_snapshot_1234.ckpt") { Event = (int)SnapcOpEvent.Restart, Leader = 0, SeqNum = 7 };
@@ -831,7 +831,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AFailedSendOfTheRequestIsReturned()
+    public void A_failed_send_of_the_request_is_returned()
     {
         Init(vpid: 0);
         _host.SendResult = OpalStatus.Unreach;
@@ -839,7 +839,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ALateReplyToAFailedRequestIsNotTakenForTheNextRequestOrFinAck()
+    public void A_late_reply_to_a_failed_request_is_not_taken_for_the_next_request_or_FIN_ACK()
     {
         Init(vpid: 0);
         _host.Checkpointer = _ => (OpalStatus.Error, Error);
@@ -858,7 +858,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void FinalizeSkipsALateReplyToATimedOutCheckpoint()
+    public void Finalize_skips_a_late_reply_to_a_timed_out_checkpoint()
     {
         Init(vpid: 0);
         // The checkpoint never runs here: the leader gives up; the HNP answers afterwards.
@@ -869,7 +869,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AnUnexpectedReplyWithNothingOwedIsStillAnError()
+    public void An_unexpected_reply_with_nothing_owed_is_still_an_error()
     {
         Init(vpid: 0);
         _host.Replies.Enqueue(Reply(SnapcOpEvent.Checkpoint, 0));
@@ -877,7 +877,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void ARequestSignalledDuringARefusedAttemptIsHandedBackToTheHost()
+    public void A_request_signalled_during_a_refused_attempt_is_handed_back_to_the_host()
     {
         Init(vpid: 1);
         _host.HasCrs = false;
@@ -904,7 +904,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AfterARefusedRequestWithNoNewSignalTheCallBackChangesNothing()
+    public void After_a_refused_request_with_no_new_signal_the_call_back_changes_nothing()
     {
         Init(vpid: 1);
         _host.HasCrs = false;
@@ -917,7 +917,7 @@ public sealed class AppCoordinatorTests
     }
 
     [Test]
-    public void AMissingSequenceAttributeGivesMinusOneAndUnknown()
+    public void A_missing_sequence_attribute_gives_minus_one_and_unknown()
     {
         Init(vpid: 0);
         _host.Attributes.Remove(SstoreKey.GlobalSnapSeq);

@@ -21,7 +21,7 @@ public sealed class CheckpointPathTests
     /// which fills only if handles are never freed after their sync. Every one must succeed, with its own sequence.
     /// </summary>
     [Test]
-    public void SeventyCheckpointsInOneProcessAllSucceed()
+    public void Seventy_checkpoints_in_one_process_all_succeed()
     {
         const int Checkpoints = 70;
         using var runtime = new ReferenceRuntime();
@@ -57,7 +57,7 @@ public sealed class CheckpointPathTests
     }
 
     [Test]
-    public void ASignalledCheckpointRunsTheWholeHandshakeAndWritesTheSnapshotMetadata()
+    public void A_signalled_checkpoint_runs_the_whole_handshake_and_writes_the_snapshot_metadata()
     {
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint" });
         var app = runtime.RunApp(new[] { "init", "loop:30000:1", "finalize" }, bound: RunBound);
@@ -123,7 +123,7 @@ public sealed class CheckpointPathTests
     }
 
     [Test]
-    public void ThreeBackToBackSignalledCheckpointsUseFifoIdsZeroOneTwo()
+    public void Three_back_to_back_signalled_checkpoints_use_FIFO_ids_zero_one_two()
     {
         // The local coordinator signals the next checkpoint the moment it sees LOCAL_FINISH (the original
         // lost such a request: docs/protocol.md#errata).
@@ -163,7 +163,7 @@ public sealed class CheckpointPathTests
     }
 
     [Test]
-    public void TheLeaderRequestsThreeCheckpointsAndGetsSequenceNumbersZeroOneTwo()
+    public void The_leader_requests_three_checkpoints_and_gets_sequence_numbers_zero_one_two()
     {
         using var runtime = new ReferenceRuntime();
         var app = runtime.RunApp(new[] { "init", "request:checkpoint", "request:checkpoint", "request:checkpoint", "finalize" }, bound: RunBound);
@@ -204,7 +204,7 @@ public sealed class CheckpointPathTests
     }
 
     [Test]
-    public void ACheckpointStalledByOpalExistsResumesWithoutASecondHandshake()
+    public void A_checkpoint_stalled_by_OPAL_EXISTS_resumes_without_a_second_handshake()
     {
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint" });
         // The coordination callback answers OPAL_EXISTS three times, as ompi_cr_coord does while crcp/bkmrk
@@ -238,7 +238,7 @@ public sealed class CheckpointPathTests
     }
 
     [Test]
-    public void FullyDescribedBuffersOnBothSidesStillDecode()
+    public void Fully_described_buffers_on_both_sides_still_decode()
     {
         // dss_buffer_type=1: every packed value carries its type (the format of Open MPI debug builds).
         using var runtime = new ReferenceRuntime(apps: 2, environment: new System.Collections.Generic.Dictionary<string, string>

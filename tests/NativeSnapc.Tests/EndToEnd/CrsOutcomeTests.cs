@@ -17,7 +17,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class CrsOutcomeTests
 {
     [Test]
-    public void ACrsErrorIsReportedAsErrorWithoutWaitingForTheRelease()
+    public void A_CRS_error_is_reported_as_ERROR_without_waiting_for_the_release()
     {
         using var runtime = new ReferenceRuntime(apps: 2);
         // Rank 0's CRS fails; rank 1's takes 1.5 s, so the peer can release nobody before then. Rank 0's
@@ -56,7 +56,7 @@ public sealed class CrsOutcomeTests
     }
 
     [Test]
-    public void ACrsFailureThatLeavesRunningIsReportedAsError()
+    public void A_CRS_failure_that_leaves_RUNNING_is_reported_as_ERROR()
     {
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint" });
         var app = runtime.RunApp(new[] { "init", "trace-notify", "coord-delay:300", "loop:30000:1", "finalize" },
@@ -79,7 +79,7 @@ public sealed class CrsOutcomeTests
     }
 
     [Test]
-    public void ARestartSendsLocalUpdateThroughFtEventAndTheFifoIdStartsAgainAtZero()
+    public void A_restart_sends_LOCAL_UPDATE_through_ft_event_and_the_FIFO_id_starts_again_at_zero()
     {
         using var runtime = new ReferenceRuntime(new[]
         {
@@ -129,7 +129,7 @@ public sealed class CrsOutcomeTests
     }
 
     [Test]
-    public void ACrsWithoutAComponentNameIsRecordedUnderTheSelectedComponent()
+    public void A_CRS_without_a_component_name_is_recorded_under_the_selected_component()
     {
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint", "--on", "local_finish#1=checkpoint" });
         // The selected component is called "refsel"; the CRS names itself "refnoop" unless told "noname" (the

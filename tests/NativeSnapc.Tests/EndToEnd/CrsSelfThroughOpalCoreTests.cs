@@ -21,7 +21,7 @@ public sealed class CrsSelfThroughOpalCoreTests
     private static string ComponentDir => Path.Combine(Path.GetDirectoryName(TestEnvironment.LibraryPath)!, "openmpi");
 
     [Test]
-    public void TwoCheckpointsReachTheSelfCallbacksAndLeaveSstoreCentralsLayout()
+    public void Two_checkpoints_reach_the_self_callbacks_and_leave_sstore_centrals_layout()
     {
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint", "--on", "done#1+100=checkpoint" });
         var app = runtime.RunApp(new[] { "init", "loop:30000:2", "finalize" },

@@ -24,7 +24,7 @@ public sealed class FaultFifoDataTests
     [TestCase("options:short", "read the 'all_migrating' option", 0)]
     [TestCase("sentinel:short", "Unable to read from named pipe", 0)]
     [TestCase("release:short", "Unable to read the 'last_cmd'", 1)]
-    public void ShortWriteThenCloseFailsTheCheckpointAtOnce(string fault, string failedRead, int checkpointsBeforeTheFault)
+    public void Short_write_then_close_fails_the_checkpoint_at_once(string fault, string failedRead, int checkpointsBeforeTheFault)
     {
         using var runtime = StartPeer(fault);
         var app = runtime.StartApp(["init", "loop:15000:1", "loop:15000:2", "finalize"]);
@@ -47,7 +47,7 @@ public sealed class FaultFifoDataTests
     }
 
     [Test]
-    public void GarbageOptionsAreTakenAsValuesAndTheGarbageHandleFailsTheSstoreRegistration()
+    public void Garbage_options_are_taken_as_values_and_the_garbage_handle_fails_the_sstore_registration()
     {
         using var runtime = StartPeer("options:garbage");
         var app = runtime.StartApp(["init", "loop:15000:1", "loop:15000:2", "finalize"]);
@@ -71,7 +71,7 @@ public sealed class FaultFifoDataTests
 
     [TestCase("sentinel:garbage", "sentinel=2147483647")]
     [TestCase("release:garbage", "FAULT fifo stage=release kind=garbage")]
-    public void GarbageSentinelOrReleaseIsIgnoredAsTheProtocolSays(string fault, string peerEvidence)
+    public void Garbage_sentinel_or_release_is_ignored_as_the_protocol_says(string fault, string peerEvidence)
     {
         using var runtime = StartPeer(fault);
         var app = runtime.StartApp(["init", "loop:15000:1", "loop:15000:2", "finalize"]);

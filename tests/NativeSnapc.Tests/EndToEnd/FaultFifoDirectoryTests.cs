@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using NativeSnapc.Tests.Channels;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 using static NativeSnapc.Tests.EndToEnd.FaultScenario;
@@ -28,7 +27,7 @@ public sealed class FaultFifoDirectoryTests
     private static readonly string[] LoopThroughOneFailedCheckpoint = ["init", "loop:2000", "finalize"];
 
     [Test]
-    public void MissingDirectoryFailsAtOnceAndIsNotCreated()
+    public void Missing_directory_fails_at_once_and_is_not_created()
     {
         var parent = Path.Combine(Path.GetTempPath(), "nsnapc_missing_" + Guid.NewGuid().ToString("N"));
         var missing = Path.Combine(parent, "pipes");
@@ -45,7 +44,7 @@ public sealed class FaultFifoDirectoryTests
     }
 
     [Test]
-    public void DirectoryPathThroughARegularFileFailsAtOnceWithNotADirectory()
+    public void Directory_path_through_a_regular_file_fails_at_once_with_not_a_directory()
     {
         // ENOTDIR: the one "unwritable" directory that refuses root too, without privileges or attributes.
         var file = Path.Combine(Path.GetTempPath(), "nsnapc_notadir_" + Guid.NewGuid().ToString("N"));
@@ -71,7 +70,7 @@ public sealed class FaultFifoDirectoryTests
     }
 
     [Test]
-    public void UnwritableDirectoryFailsAtOnce()
+    public void Unwritable_directory_fails_at_once()
     {
         using var runtime = StartRuntime(pipeDirectory: null, startCheckpointAtInit: true);
         // As root, permission bits are bypassed (EACCES never happens): the immutable attribute refuses root too (EPERM).
@@ -103,7 +102,7 @@ public sealed class FaultFifoDirectoryTests
     [TestCase(true, true)]
     [TestCase(false, true)]
     [TestCase(true, false)]
-    public void StaleFifosAtThePathsAreReusedAndTheCheckpointSucceeds(bool staleRead, bool staleWrite)
+    public void Stale_FIFOs_at_the_paths_are_reused_and_the_checkpoint_succeeds(bool staleRead, bool staleWrite)
     {
         using var runtime = StartRuntime(pipeDirectory: null, startCheckpointAtInit: false);
         var app = runtime.StartApp(["init", "loop:15000:1", "finalize"]);
@@ -130,7 +129,7 @@ public sealed class FaultFifoDirectoryTests
 
     [TestCase("read")]
     [TestCase("write")]
-    public void RegularFileAtAPathIsRefusedAndLeftByteForByte(string which)
+    public void Regular_file_at_a_path_is_refused_and_left_byte_for_byte(string which)
     {
         using var runtime = StartRuntime(pipeDirectory: null, startCheckpointAtInit: false);
         var app = runtime.StartApp(LoopThroughOneFailedCheckpoint);
@@ -151,7 +150,7 @@ public sealed class FaultFifoDirectoryTests
     }
 
     [Test]
-    public void SymbolicLinkAtAPathIsRefusedEvenWhenItPointsToAFifo()
+    public void Symbolic_link_at_a_path_is_refused_even_when_it_points_to_a_FIFO()
     {
         using var runtime = StartRuntime(pipeDirectory: null, startCheckpointAtInit: false);
         var app = runtime.StartApp(LoopThroughOneFailedCheckpoint);

@@ -20,7 +20,7 @@ public sealed class FaultHnpReplyTests
     private static readonly string[] TwoCheckpointsAndFinalize = ["init", "request:checkpoint", "request:checkpoint", "finalize"];
 
     [Test]
-    public void SilentHnpEndsTheLeadersCheckpointAndFinalizeAtTheReplyTimeout()
+    public void Silent_HNP_ends_the_leaders_checkpoint_and_finalize_at_the_reply_timeout()
     {
         // The first completion is never sent; from then on only the FIN_ACK is withheld.
         using var runtime = new ReferenceRuntime(["--hnp", "silent:ckpt", "--on", "done=fault hnp silent:fin"],
@@ -40,7 +40,7 @@ public sealed class FaultHnpReplyTests
     }
 
     [Test]
-    public void SilentHnpEndsTheLeadersMigrationAtTheReplyTimeout()
+    public void Silent_HNP_ends_the_leaders_migration_at_the_reply_timeout()
     {
         // Process 5 is not in this one-process job: the migration checkpoint runs with no process migrating,
         // so the leader (not migrating) takes part and then waits for the HNP's release.
@@ -60,7 +60,7 @@ public sealed class FaultHnpReplyTests
 
     [TestCase("garbage")]
     [TestCase("truncated")]
-    public void GarbledRepliesAreUnpackErrors(string mode)
+    public void Garbled_replies_are_unpack_errors(string mode)
     {
         // The first completion is garbled; from then on only the FIN_ACK is.
         using var runtime = new ReferenceRuntime(["--hnp", $"{mode}:ckpt", "--on", $"done=fault hnp {mode}:fin"],
@@ -79,7 +79,7 @@ public sealed class FaultHnpReplyTests
     }
 
     [Test]
-    public void AReplyThatComesAfterTheTimeoutIsNotTakenForTheNextOne()
+    public void A_reply_that_comes_after_the_timeout_is_not_taken_for_the_next_one()
     {
         // The first completion comes 1.5 s after the checkpoint, after the leader gave up (reply bound 1 s);
         // the application carries on meanwhile. Later replies are on time.
@@ -106,7 +106,7 @@ public sealed class FaultHnpReplyTests
     [TestCase("wrong", "after-wrong")]
     [TestCase("ack-then-reply", "after-ack")]
     [TestCase("garbage-then-reply", "after-garbage")]
-    public void AReplyThatFollowsARejectedOneIsNotTakenForTheNextRequests(string mode, string rightReplyNote)
+    public void A_reply_that_follows_a_rejected_one_is_not_taken_for_the_next_requests(string mode, string rightReplyNote)
     {
         using var runtime = new ReferenceRuntime(["--hnp", $"{mode}:ckpt", "--on", "done=fault clear"],
             environment: Timeouts(handshake: 10, release: 10, reply: 20));
@@ -124,7 +124,7 @@ public sealed class FaultHnpReplyTests
     }
 
     [Test]
-    public void AfterAWrongKindOfReplyTheNextCheckpointGetsItsOwnCompletion()
+    public void After_a_wrong_kind_of_reply_the_next_checkpoint_gets_its_own_completion()
     {
         using var runtime = new ReferenceRuntime(["--hnp", "wrong:ckpt", "--on", "done=fault clear"],
             environment: Timeouts(handshake: 10, release: 10, reply: 20));
@@ -140,7 +140,7 @@ public sealed class FaultHnpReplyTests
     }
 
     [Test]
-    public void AfterALocalFailureTheNextRequestAndFinalizeGetTheirOwnReplies()
+    public void After_a_local_failure_the_next_request_and_finalize_get_their_own_replies()
     {
         // The first handshake is cut short (2 of 4 bytes of the options): the leader's checkpoint fails at once
         // and the leader does not wait for the HNP, which still reports the failure (CKPT_DONE, op_state -1).
@@ -157,7 +157,7 @@ public sealed class FaultHnpReplyTests
     }
 
     [Test]
-    public void AfterALocalFailureTheHnpNeverAnswersTheNextRequestStillGetsItsReply()
+    public void After_a_local_failure_the_HNP_never_answers_the_next_request_still_gets_its_reply()
     {
         // As Open MPI 4.1's HNP does (docs/protocol.md#refusals-and-failures): a checkpoint that failed in a process
         // gets no completion at all. The first handshake is cut short, so the leader's checkpoint fails at once; the

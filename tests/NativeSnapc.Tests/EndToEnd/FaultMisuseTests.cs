@@ -17,7 +17,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class FaultMisuseTests
 {
     [Test]
-    public void CallsOutOfOrderAreErrorsAndLeaveTheCoordinatorWorking()
+    public void Calls_out_of_order_are_errors_and_leave_the_coordinator_working()
     {
         using var runtime = new ReferenceRuntime();
         (string Step, int[] Rc)[] script =
@@ -52,7 +52,7 @@ public sealed class FaultMisuseTests
     }
 
     [Test]
-    public void MalformedRequestsAreBadParamAndSendNothing()
+    public void Malformed_requests_are_BAD_PARAM_and_send_nothing()
     {
         using var runtime = new ReferenceRuntime();
         (string Step, int[] Rc)[] script =
@@ -84,7 +84,7 @@ public sealed class FaultMisuseTests
     }
 
     [Test]
-    public void StockOpenMpiProcessRefusesInitNamingEveryEmptySlotInOneLine()
+    public void Stock_Open_MPI_process_refuses_init_naming_every_empty_slot_in_one_line()
     {
         using var runtime = new ReferenceRuntime();
         (string Step, int[] Rc)[] script =

@@ -23,7 +23,7 @@ public sealed class FaultPeerDeathTests
     private static readonly string[] Steps = ["init", "request:checkpoint", "loop:500", "request:checkpoint", "finalize"];
 
     [Test]
-    public void PeerKilledBeforeTheRendezvousTimesOutAfterTheHandshakeTimeoutAndTakesNoCheckpoint()
+    public void Peer_killed_before_the_rendezvous_times_out_after_the_handshake_timeout_and_takes_no_checkpoint()
     {
         const int handshake = 2, release = 4, reply = 2;
         using var runtime = new ReferenceRuntime(["--die-at", "signal"], environment: Timeouts(handshake, release, reply));
@@ -55,7 +55,7 @@ public sealed class FaultPeerDeathTests
     /// ends the wait — and nothing is taken or left behind.
     /// </summary>
     [Test]
-    public void PeerKilledBetweenOpeningTheFifosAndTheOptionsTimesOutAfterTheHandshakeTimeout()
+    public void Peer_killed_between_opening_the_FIFOs_and_the_options_times_out_after_the_handshake_timeout()
     {
         const int handshake = 2, release = 4, reply = 2;
         using var runtime = new ReferenceRuntime(["--die-at", "open"], environment: Timeouts(handshake, release, reply));
@@ -79,7 +79,7 @@ public sealed class FaultPeerDeathTests
     [TestCase("options", 0)]
     [TestCase("response", 0)]
     [TestCase("release", 1)]
-    public void PeerKilledAfterTheRendezvousIsNoticedAtOnce(string step, int checkpointsBeforeTheFault)
+    public void Peer_killed_after_the_rendezvous_is_noticed_at_once(string step, int checkpointsBeforeTheFault)
     {
         // The bounds of the waits the death interrupts (handshake 20 s, release 3 s) are above the 2 s allowed
         // for noticing it: failing that fast shows the death was seen, not waited out.

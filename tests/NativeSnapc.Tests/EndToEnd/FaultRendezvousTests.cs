@@ -15,7 +15,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class FaultRendezvousTests
 {
     [Test]
-    public void CoordinatorThatNeverOpensTheFifosLeavesTheAttemptToTheHandshakeTimeout()
+    public void Coordinator_that_never_opens_the_FIFOs_leaves_the_attempt_to_the_handshake_timeout()
     {
         const int handshake = 2;
         using var runtime = new ReferenceRuntime(["--no-fifo-open", "--wait-ms", "1500", "--on", "init=checkpoint"],
@@ -39,7 +39,7 @@ public sealed class FaultRendezvousTests
     }
 
     [Test]
-    public void AfterAnAbandonedAttemptTheNextCheckpointUsesTheLocalCoordinatorsFifoId()
+    public void After_an_abandoned_attempt_the_next_checkpoint_uses_the_local_coordinators_FIFO_id()
     {
         // The process gives up first (1 s), then the local coordinator (1.5 s), which moved on to id 1 when it signalled.
         using var runtime = new ReferenceRuntime(["--no-fifo-open", "--wait-ms", "1500", "--on", "init=checkpoint"],

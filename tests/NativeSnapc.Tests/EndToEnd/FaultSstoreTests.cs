@@ -17,7 +17,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class FaultSstoreTests
 {
     [Test]
-    public void MissingSequenceAndReferenceAreReportedAsMinusOneAndUnknown()
+    public void Missing_sequence_and_reference_are_reported_as_minus_one_and_unknown()
     {
         using var runtime = new ReferenceRuntime(["--sstore-fault", "noref"]);
         var app = runtime.RunApp(

@@ -16,7 +16,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class FtEventTests
 {
     [Test]
-    public void EveryStateBetweenInitAndFinalizeAndNoneOutsideIt()
+    public void Every_state_between_init_and_finalize_and_none_outside_it()
     {
         using var runtime = new ReferenceRuntime();
         var states = Enumerable.Range(0, 9).Append(-1).Append(99).ToList();

@@ -15,7 +15,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class InitFinalizeTests
 {
     [Test]
-    public void ASingletonSendsInitAndFinAndWaitsForTheFinAck()
+    public void A_singleton_sends_INIT_and_FIN_and_waits_for_the_FIN_ACK()
     {
         using var runtime = new ReferenceRuntime();
         var app = runtime.RunApp(new[] { "init", "finalize" }, bound: RunBound);
@@ -47,7 +47,7 @@ public sealed class InitFinalizeTests
     }
 
     [Test]
-    public void ThreeRanksFenceAtInitAndFinalizeAndOnlyRankZeroTalksToTheHnp()
+    public void Three_ranks_fence_at_init_and_finalize_and_only_rank_zero_talks_to_the_HNP()
     {
         using var runtime = new ReferenceRuntime(apps: 3);
         // A barrier lines the ranks up; then one rank is late for init and another for finalize: the others

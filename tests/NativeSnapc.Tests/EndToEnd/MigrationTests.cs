@@ -19,7 +19,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class MigrationTests
 {
     [Test]
-    public void RankOneMigratesAndReturnsAnErrorWhenNobodyKillsIt()
+    public void Rank_one_migrates_and_returns_an_error_when_nobody_kills_it()
     {
         using var runtime = new ReferenceRuntime(new[] { "--no-migrate-kill" }, apps: 2);
         // The table: rank 1 to host "nodeB" off node, and a vpid the job does not have (carried, not migrated).
@@ -89,7 +89,7 @@ public sealed class MigrationTests
     }
 
     [Test]
-    public void TheMigratingRankIsKilledWhileTheLeaderGetsMigrateDone()
+    public void The_migrating_rank_is_killed_while_the_leader_gets_MIGRATE_DONE()
     {
         // orte_enable_recovery keeps mpirun from aborting the job when the migrated rank is killed; a long
         // term timeout makes sure the kill is what ends the migrating rank's wait.

@@ -11,7 +11,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class MultiRankTests
 {
     [Test]
-    public void FourRanksInitThreeCheckpointsAQuiesceCycleAndFinalize()
+    public void Four_ranks_init_three_checkpoints_a_quiesce_cycle_and_finalize()
     {
         using var runtime = new ReferenceRuntime(apps: 4);
         var app = runtime.RunApp(new[]

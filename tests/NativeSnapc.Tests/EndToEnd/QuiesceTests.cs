@@ -17,7 +17,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class QuiesceTests
 {
     [Test]
-    public void TwoRanksQuiesceCheckpointInsideTheRegionAndEndIt()
+    public void Two_ranks_quiesce_checkpoint_inside_the_region_and_end_it()
     {
         using var runtime = new ReferenceRuntime(apps: 2);
         var app = runtime.RunApp(new[]

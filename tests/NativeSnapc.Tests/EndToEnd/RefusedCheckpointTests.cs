@@ -19,7 +19,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class RefusedCheckpointTests
 {
     [Test]
-    public void WithoutACrsTheResponseIsNullAndNoCheckpointIsTaken()
+    public void Without_a_CRS_the_response_is_NULL_and_no_checkpoint_is_taken()
     {
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint" });
         var app = runtime.StartApp(new[] { "init", "trace-notify", "rml-delay:24:500", "loop:30000:1", "loop:30000:2", "finalize" },
@@ -62,10 +62,10 @@ public sealed class RefusedCheckpointTests
     }
 
     [Test]
-    public void WithoutACrsTheLeadersCheckpointRequestFailsInsteadOfHanging()
+    public void Without_a_CRS_the_leaders_checkpoint_request_fails_instead_of_hanging()
     {
         using var runtime = new ReferenceRuntime();
-        // No finalize: see AFailedLeaderCheckpointLeavesTheHnpReplyForTheNextWaiter.
+        // No finalize: see A_failed_leader_checkpoint_leaves_the_HNP_reply_for_the_next_waiter.
         var app = runtime.RunApp(new[] { "init", "rml-delay:24:500", "request:checkpoint" }, appOptions: new[] { "--no-crs" }, bound: RunBound);
         var peerExit = runtime.WaitForPeer();
 
@@ -86,7 +86,7 @@ public sealed class RefusedCheckpointTests
     }
 
     [Test]
-    public void WhileACheckpointIsRunningTheResponseIsInProgressAndTheNextCheckpointUsesTheNextId()
+    public void While_a_checkpoint_is_running_the_response_is_in_progress_and_the_next_checkpoint_uses_the_next_id()
     {
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint" });
         // opal_cr_checkpointing_state = RUNNING: opal_cr_test_if_checkpoint_ready answers IN_PROGRESS
@@ -122,7 +122,7 @@ public sealed class RefusedCheckpointTests
     }
 
     [Test]
-    public void BackToBackRequestAfterARefusedAttemptIsServiced()
+    public void Back_to_back_request_after_a_refused_attempt_is_serviced()
     {
         // The local coordinator signals again as soon as it sees LOCAL_FINISH(7). For START, opal_cr clears
         // opal_cr_checkpoint_request before the callback; for IN_PROGRESS and NULL it clears it AFTER the
@@ -137,7 +137,7 @@ public sealed class RefusedCheckpointTests
     }
 
     [Test]
-    public void AFailedLeaderCheckpointLeavesTheHnpReplyForTheNextWaiter()
+    public void A_failed_leader_checkpoint_leaves_the_HNP_reply_for_the_next_waiter()
     {
         // The library does not wait for the completion of a checkpoint that failed locally ("the HNP never
         // completes it"), but an HNP whose job state reached ERROR does reply, with op_state -1

@@ -17,7 +17,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class RequestOpTests
 {
     [Test]
-    public void RestartCarriesSequenceAndHandleAndEveryCallerWaitsAtMostTheTermTimeout()
+    public void Restart_carries_sequence_and_handle_and_every_caller_waits_at_most_the_term_timeout()
     {
         // Each rank exits 1 (its restart step failed); mpirun must not abort the other rank for that.
         using var runtime = new ReferenceRuntime(apps: 2, environment: new System.Collections.Generic.Dictionary<string, string>
@@ -54,7 +54,7 @@ public sealed class RequestOpTests
     }
 
     [Test]
-    public void ARestartCallerStaysInRequestOpUntilTheJobIsKilled()
+    public void A_restart_caller_stays_in_request_op_until_the_job_is_killed()
     {
         using var runtime = new ReferenceRuntime(new[] { "--restart-kill" },
             environment: new System.Collections.Generic.Dictionary<string, string> { ["OMPI_MCA_snapc_full_term_timeout"] = "60" });
@@ -73,7 +73,7 @@ public sealed class RequestOpTests
     }
 
     [Test]
-    public void NonLeadersSendNothingForCheckpointAndMigrateAndReturnAtOnce()
+    public void Non_leaders_send_nothing_for_checkpoint_and_migrate_and_return_at_once()
     {
         using var runtime = new ReferenceRuntime();
         var app = runtime.RunApp(new[] { "init", "request:checkpoint@-1", "request:migrate:0//0/0@-1", "finalize" }, bound: RunBound);
@@ -95,7 +95,7 @@ public sealed class RequestOpTests
 
     [TestCase("self")]
     [TestCase("-1")]
-    public void EventsAnApplicationCannotRequestAreRefusedAndNothingIsSent(string leader)
+    public void Events_an_application_cannot_request_are_refused_and_nothing_is_sent(string leader)
     {
         using var runtime = new ReferenceRuntime();
         var events = new[] { "none", "init", "fin", "fin_ack", "10", "-1" };
@@ -116,7 +116,7 @@ public sealed class RequestOpTests
 
     [TestCase("self")]
     [TestCase("-1")]
-    public void QuiesceCheckpointAndEndOutsideAQuiescedRegionFailWithoutTraffic(string leader)
+    public void Quiesce_checkpoint_and_end_outside_a_quiesced_region_fail_without_traffic(string leader)
     {
         using var runtime = new ReferenceRuntime();
         var app = runtime.RunApp(new[] { "init", $"request:quiesce_checkpoint@{leader}", $"request:quiesce_end@{leader}", "finalize" }, bound: RunBound);

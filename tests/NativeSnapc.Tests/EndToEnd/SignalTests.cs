@@ -25,7 +25,7 @@ public sealed class SignalTests
         Dispositions(app, label).Where(f => Watched.Contains(f.Key)).ToDictionary(f => f.Key, f => WithoutRestorer(f.Value));
 
     [Test]
-    public void InitChangesOnlyTheEntrySignalAndFinalizeRestoresThePreviousHandler()
+    public void Init_changes_only_the_entry_signal_and_finalize_restores_the_previous_handler()
     {
         using var runtime = new ReferenceRuntime();
         // ref_app's own counting handler is SIGUSR1's disposition before init.
@@ -45,7 +45,7 @@ public sealed class SignalTests
         Assert.That(before["USR1"], Is.EqualTo("ref/0x10000000"), "ref_app's handler with SA_RESTART");
 
         // After init: the library's handler (sigaction, SA_RESTART) for SIGUSR1; every other signal as before
-        // (SIGPIPE aside: see SigpipeKeepsItsDispositionAcrossInit).
+        // (SIGPIPE aside: see SIGPIPE_keeps_its_disposition_across_init).
         Assert.That(afterInit["USR1"], Does.Match("^0x[0-9a-f]+/0x10000000$"), string.Join(" ", afterInit));
         foreach (var name in Watched.Where(n => n is not "USR1" and not "PIPE"))
         {
@@ -63,7 +63,7 @@ public sealed class SignalTests
     }
 
     [Test]
-    public void SigpipeKeepsItsDispositionAcrossInit()
+    public void SIGPIPE_keeps_its_disposition_across_init()
     {
         using var runtime = new ReferenceRuntime();
         // The test host ignores SIGPIPE and its children inherit that: start from the default, as under a shell.
@@ -77,7 +77,7 @@ public sealed class SignalTests
     }
 
     [Test]
-    public void ALateSignalAfterFinalizeMeetsThePreviouslyIgnoredDispositionAndDoesNothing()
+    public void A_late_signal_after_finalize_meets_the_previously_ignored_disposition_and_does_nothing()
     {
         using var runtime = new ReferenceRuntime();
         var app = runtime.RunApp(new[]
@@ -100,7 +100,7 @@ public sealed class SignalTests
     }
 
     [Test]
-    public void AStormOfTenThousandSignalsDuringACheckpointLeavesTheIdsInStep()
+    public void A_storm_of_ten_thousand_signals_during_a_checkpoint_leaves_the_ids_in_step()
     {
         // The peer sends 10,000 signals back to back where one belongs, then runs the handshake; right after
         // that checkpoint's LOCAL_FINISH it signals the next one, which must find id 1 on both sides.

@@ -16,7 +16,7 @@ namespace NativeSnapc.Tests.EndToEnd;
 public sealed class TermStopTests
 {
     [Test]
-    public void ATermCheckpointReportsTermAndWaitsUntilThePeerTerminatesTheProcess()
+    public void A_term_checkpoint_reports_TERM_and_waits_until_the_peer_terminates_the_process()
     {
         // A long term timeout: the kill must be what ends the wait, even on a loaded machine.
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint term" },
@@ -47,7 +47,7 @@ public sealed class TermStopTests
     }
 
     [Test]
-    public void WhenNobodyTerminatesItATermCheckpointReturnsAnErrorAfterTheTermTimeout()
+    public void When_nobody_terminates_it_a_term_checkpoint_returns_an_error_after_the_term_timeout()
     {
         using var runtime = new ReferenceRuntime(new[] { "--no-term-kill", "--on", "init+100=checkpoint term" });
         var app = runtime.RunApp(new[] { "init", "trace-notify", "loop:30000:1", "finalize" }, bound: RunBound);
@@ -73,7 +73,7 @@ public sealed class TermStopTests
     }
 
     [Test]
-    public void AStopCheckpointSyncsSstoreFromFtEventBeforeTheCheckpointer()
+    public void A_stop_checkpoint_syncs_sstore_from_ft_event_before_the_checkpointer()
     {
         using var runtime = new ReferenceRuntime(new[] { "--on", "init+100=checkpoint stop" });
         // The early sync names the selected component ("refsel"), as the original's ft_event does.

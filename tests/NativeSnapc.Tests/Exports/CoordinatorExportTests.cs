@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using NativeSnapc.Abi;
 using NativeSnapc.Interop;
 using NativeSnapc.Protocol.Wire;
-using NativeSnapc.Tests.Channels;
 using NativeSnapc.Tests.Support;
 using NUnit.Framework;
 
@@ -55,7 +54,7 @@ public sealed unsafe partial class CoordinatorExportTests
     public void RestoreStderr() => LibraryStderrCapture.Release();
 
     [Test]
-    public void EveryFunctionExportOfTheGoldenListIsCalledByAnExportFixture()
+    public void Every_function_export_of_the_golden_list_is_called_by_an_export_fixture()
     {
         var golden = File.ReadAllLines(Path.Combine(TestEnvironment.SourceDir, "tests", "abi", "exports.txt"))
             .Where(l => !l.StartsWith('#') && l.Split(' ') is [_, "T", ..])
@@ -65,7 +64,7 @@ public sealed unsafe partial class CoordinatorExportTests
     }
 
     [Test]
-    public void InitWithoutOpenMpiIsRefusedNamingTheFirstMissingSymbolAndChangesNothing()
+    public void Init_without_Open_MPI_is_refused_naming_the_first_missing_symbol_and_changes_nothing()
     {
         var signal = TestLibc.QueryAction(Libc.SIGUSR1);
 
@@ -82,7 +81,7 @@ public sealed unsafe partial class CoordinatorExportTests
     }
 
     [Test]
-    public void FinalizeBeforeASuccessfulInitIsNotInitialized()
+    public void Finalize_before_a_successful_init_is_not_initialized()
     {
         var call = CallAndCapture(AppCoordFinalize);
 
@@ -97,7 +96,7 @@ public sealed unsafe partial class CoordinatorExportTests
     [TestCase(7)]
     [TestCase(99)]
     [TestCase(-1)]
-    public void FtEventBeforeASuccessfulInitIsNotInitialized(int state)
+    public void Ft_event_before_a_successful_init_is_not_initialized(int state)
     {
         var call = CallAndCapture(() => AppCoordFtEvent(state));
 
@@ -107,7 +106,7 @@ public sealed unsafe partial class CoordinatorExportTests
     }
 
     [Test]
-    public void RequestOpBeforeASuccessfulInitIsNotInitializedAndLeavesTheDatumAlone()
+    public void Request_op_before_a_successful_init_is_not_initialized_and_leaves_the_datum_alone()
     {
         // Filled with a pattern, not a valid object: before init the datum must not be read or written.
         var size = sizeof(OrteSnapcBaseRequestOp);
@@ -132,7 +131,7 @@ public sealed unsafe partial class CoordinatorExportTests
     }
 
     [Test]
-    public void RequestOpWithNullBeforeASuccessfulInitIsARefusalNotACrash()
+    public void Request_op_with_NULL_before_a_successful_init_is_a_refusal_not_a_crash()
     {
         var call = CallAndCapture(() => AppCoordRequestOp(null));
 

@@ -24,7 +24,7 @@ public sealed unsafe partial class VersionExportTests
     public void LoadLibrary() => _ = NativeLibraryUnderTest.Handle;
 
     [Test]
-    public void QueryVersionReturnsTheManagedLibraryVersion()
+    public void Query_version_returns_the_managed_library_version()
     {
         uint major = 99, minor = 99, patch = 99;
         Assert.That(QueryVersion(&major, &minor, &patch), Is.EqualTo(0));
@@ -32,7 +32,7 @@ public sealed unsafe partial class VersionExportTests
     }
 
     [Test]
-    public void QueryVersionRejectsNullPointersWithBadParam()
+    public void Query_version_rejects_null_pointers_with_BAD_PARAM()
     {
         uint value;
         Assert.That(QueryVersion(null, &value, &value), Is.EqualTo(OpalStatus.BadParam));
@@ -41,7 +41,7 @@ public sealed unsafe partial class VersionExportTests
     }
 
     [Test]
-    public void AbiDataSymbolDescribesTheReleaseLayoutAndPointsAtTheExport()
+    public void ABI_data_symbol_describes_the_release_layout_and_points_at_the_export()
     {
         var abi = (AbiInfo*)NativeLibraryUnderTest.Export("native_snapc_abi");
         Assert.Multiple(() =>
@@ -49,7 +49,7 @@ public sealed unsafe partial class VersionExportTests
             Assert.That(abi->struct_size, Is.EqualTo((uint)sizeof(AbiInfo)));
             Assert.That(abi->layout_variant, Is.EqualTo(1u), "NSNAPC_LAYOUT_OPAL_RELEASE");
             Assert.That((abi->opal_major, abi->opal_minor), Is.EqualTo((4u, 1u)));
-            Assert.That(abi->opal_object_size, Is.EqualTo((uint)sizeof(Abi.OpalObject)));
+            Assert.That(abi->opal_object_size, Is.EqualTo((uint)sizeof(NativeSnapc.Abi.OpalObject)));
             Assert.That((nint)abi->query_version, Is.EqualTo(NativeLibraryUnderTest.Export("native_snapc_query_version")));
         });
         uint major, minor, patch;
