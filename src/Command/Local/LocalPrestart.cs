@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using NativeSnapc.Command.Diagnostics;
-using NativeSnapc.Command.Interop;
+using NativeSnapc.Interop;
 
 namespace NativeSnapc.Command.Local;
 
@@ -43,7 +43,7 @@ internal sealed class LocalPrestart
                 }
             }
         }
-        if (Libc.GetHostName(out var host).IsError)
+        if (Libc.GetHostName() is not { } host)
         {
             return null;
         }
