@@ -103,7 +103,7 @@ internal sealed class CommandEndToEndTests
         var killer = new Thread(() =>
         {
             Thread.Sleep(1500);
-            Syscalls.Kill(victim, 9);
+            TestLibc.Kill(victim, 9);
         });
         killer.Start();
         var second = job.Command("checkpoint", "--json", Job(job));
@@ -172,11 +172,5 @@ internal sealed class CommandEndToEndTests
         var help = ProcessRunner.Run(CommandJob.Executable, ["checkpoint", "--help"], TimeSpan.FromSeconds(30));
         Assert.That(help.ExitCode, Is.EqualTo(0), help.Describe());
         Assert.That(help.StandardOutput, Does.Contain("--term").And.Contain("--json"));
-    }
-
-    private static class Syscalls
-    {
-        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-        public static extern int Kill(int pid, int signal);
     }
 }

@@ -79,7 +79,7 @@ internal sealed class CommandJob : IDisposable
     public string Snapshots { get; }
     public string Tmp { get; }
     public int JobId => _run.Id;
-    public string RuntimeDirectory => Path.Combine(Tmp, $"native-snapc-{Interop.GetUid()}", JobId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public string RuntimeDirectory => Path.Combine(Tmp, $"native-snapc-{TestLibc.GetUid()}", JobId.ToString(System.Globalization.CultureInfo.InvariantCulture));
     public string GlobalDirectory => Path.Combine(Snapshots, $"ompi_global_snapshot_{JobId}.ckpt");
     public string Metadata => File.ReadAllText(Path.Combine(GlobalDirectory, "global_snapshot_meta.data"));
 
@@ -126,7 +126,7 @@ internal sealed class CommandJob : IDisposable
     {
         if (!_run.WaitForExit(bound))
         {
-            Kill();
+            CommandProcesses.KillTree(_run);
             Assert.Fail($"native-snapc run did not end within {bound.TotalSeconds} s:\n{Transcript()}");
         }
         _run.WaitForExit();
@@ -151,39 +151,11 @@ internal sealed class CommandJob : IDisposable
         return -1;
     }
 
-    public string Transcript()
-    {
-        var logs = Directory.Exists(RuntimeDirectory)
-            ? string.Join("\n", Directory.EnumerateFiles(RuntimeDirectory, "local.log", SearchOption.AllDirectories).Select(f => $"--- {f} ---\n{File.ReadAllText(f)}"))
-            : "";
-        return $"--- run stdout ---\n{string.Join("\n", Output)}\n--- run stderr ---\n{string.Join("\n", Errors)}\n{logs}";
-    }
-
-    private void Kill()
-    {
-        try
-        {
-            if (!_run.HasExited)
-            {
-                _run.Kill(entireProcessTree: true);
-                _run.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-    }
+    public string Transcript() => CommandProcesses.Transcript(RuntimeDirectory, Output, Errors, "run ");
 
     public void Dispose()
     {
-        Kill();
+        CommandProcesses.KillTree(_run);
         _run.Dispose();
-    }
-
-    private static class Interop
-    {
-        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getuid")]
-        public static extern uint GetUid();
     }
 }

@@ -115,7 +115,7 @@ internal sealed class ProductJob : IDisposable
     public int JobId => _process.Id;
     public string Job => JobId.ToString(CultureInfo.InvariantCulture);
     public TimeSpan Elapsed => _clock.Elapsed;
-    public string RuntimeDirectory => Path.Combine(_place.Tmp, $"native-snapc-{Syscalls.GetUid()}", Job);
+    public string RuntimeDirectory => Path.Combine(_place.Tmp, $"native-snapc-{TestLibc.GetUid()}", Job);
     public IReadOnlyList<string> Output { get { lock (_stdout) return _stdout.Select(l => l.Line).ToArray(); } }
     public IReadOnlyList<string> Errors { get { lock (_stderr) return _stderr.Select(l => l.Line).ToArray(); } }
 
@@ -128,7 +128,7 @@ internal sealed class ProductJob : IDisposable
         }
     }
 
-    public void Signal(int signal) => Syscalls.Kill(JobId, signal);
+    public void Signal(int signal) => TestLibc.Kill(JobId, signal);
 
     /// <summary>Waits until `status --json` says every rank is connected and checkpointable; that JSON.</summary>
     public JsonElement WaitReady(int ranks)
@@ -197,7 +197,7 @@ internal sealed class ProductJob : IDisposable
     {
         foreach (var pid in RankPids(ranks))
         {
-            Syscalls.Kill(pid, 9);
+            TestLibc.Kill(pid, 9);
         }
     }
 
@@ -205,49 +205,18 @@ internal sealed class ProductJob : IDisposable
     {
         if (!_process.WaitForExit(bound))
         {
-            Kill();
+            CommandProcesses.KillTree(_process);
             Assert.Fail($"native-snapc did not end within {bound.TotalSeconds} s:\n{Transcript()}");
         }
         _process.WaitForExit();
         return _process.ExitCode;
     }
 
-    public string Transcript()
-    {
-        var logs = Directory.Exists(RuntimeDirectory)
-            ? string.Join("\n", Directory.EnumerateFiles(RuntimeDirectory, "local.log", SearchOption.AllDirectories).Select(f => $"--- {f} ---\n{File.ReadAllText(f)}"))
-            : "";
-        return $"--- stdout ---\n{string.Join("\n", Output)}\n--- stderr ---\n{string.Join("\n", Errors)}\n{logs}";
-    }
-
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
-        }
-    }
+    public string Transcript() => CommandProcesses.Transcript(RuntimeDirectory, Output, Errors, "");
 
     public void Dispose()
     {
-        Kill();
+        CommandProcesses.KillTree(_process);
         _process.Dispose();
-    }
-
-    internal static class Syscalls
-    {
-        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-        public static extern int Kill(int pid, int signal);
-
-        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getuid")]
-        public static extern uint GetUid();
     }
 }

@@ -202,7 +202,7 @@ internal sealed class ProductPathTests
         var log = Directory.EnumerateFiles(run.RuntimeDirectory, "local.log", SearchOption.AllDirectories).Single();
         var pid = int.Parse(System.Text.RegularExpressions.Regex.Match(File.ReadAllText(log), @"native-snapc local\[(\d+)\]: local coordinator for").Groups[1].Value);
         var killedAt = run.Elapsed;
-        ProductJob.Syscalls.Kill(pid, 9);
+        TestLibc.Kill(pid, 9);
 
         Assert.That(run.WaitForExit(JobBound), Is.EqualTo(0), "the program ran to its end\n" + run.Transcript());
         var lost = run.ErrorLineAt(l => l.Contains("lost node", StringComparison.Ordinal));

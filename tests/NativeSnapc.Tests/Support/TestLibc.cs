@@ -21,6 +21,9 @@ internal static unsafe partial class TestLibc
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEuid();
 
+    [LibraryImport("libc", EntryPoint = "getuid")]
+    public static partial uint GetUid();
+
     /// <summary>Linux: changes the filesystem uid of the calling thread only; leaving uid 0 drops the filesystem capabilities.</summary>
     [LibraryImport("libc", EntryPoint = "setfsuid")]
     public static partial int SetFsUid(int fsuid);
