@@ -2,14 +2,9 @@
 #define _DEFAULT_SOURCE /* NSIG */
 
 #include <errno.h>
-#include <limits.h>
-#include <linux/futex.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
-#include <sys/syscall.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "checkpoint_signal.h"
 #include "native_snapc/crs.h"
@@ -26,7 +21,6 @@ static atomic_int armed_signal;             /* 0: disarmed */
 static _Atomic(int *) armed_request_cell;   /* the host's opal_cr_checkpoint_request */
 static atomic_int checkpoint_active;        /* the original's currently_checkpointing */
 static atomic_long ignored_requests;
-static atomic_int request_waiters;          /* threads in native_snapc_signal_wait_request */
 
 void native_snapc_signal_handler(int signo)
 {
@@ -39,12 +33,7 @@ void native_snapc_signal_handler(int signo)
             int expected = 0;
             if (atomic_compare_exchange_strong_explicit(&checkpoint_active, &expected, 1,
                                                         memory_order_acq_rel, memory_order_acquire)) {
-                /* Sequentially consistent with the waiter's count and load: either it sees REQUESTED or this
-                 * sees it waiting. futex(2) is a plain system call, safe in a handler; none when no one waits. */
-                atomic_store_explicit((_Atomic int *)cell, NSNAPC_OPAL_CR_STATUS_REQUESTED, memory_order_seq_cst);
-                if (atomic_load_explicit(&request_waiters, memory_order_seq_cst) > 0) {
-                    syscall(SYS_futex, cell, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
-                }
+                atomic_store_explicit((_Atomic int *)cell, NSNAPC_OPAL_CR_STATUS_REQUESTED, memory_order_release);
             } else {
                 /* The original printed here through opal_output, which may take locks: count instead. */
                 atomic_fetch_add_explicit(&ignored_requests, 1, memory_order_relaxed);
@@ -99,24 +88,4 @@ void native_snapc_signal_end_checkpoint(void)
 long native_snapc_signal_take_ignored(void)
 {
     return atomic_exchange_explicit(&ignored_requests, 0, memory_order_acq_rel);
-}
-
-int native_snapc_signal_wait_request(long timeout_ns)
-{
-    int *cell = atomic_load_explicit(&armed_request_cell, memory_order_acquire);
-    if (NULL == cell || timeout_ns < 0) {
-        return EINVAL;
-    }
-    int rc = 0;
-    atomic_fetch_add_explicit(&request_waiters, 1, memory_order_seq_cst);
-    const int seen = atomic_load_explicit((_Atomic int *)cell, memory_order_seq_cst);
-    if (seen != NSNAPC_OPAL_CR_STATUS_REQUESTED) {
-        struct timespec bound = { .tv_sec = timeout_ns / 1000000000L, .tv_nsec = timeout_ns % 1000000000L };
-        /* The kernel compares the cell with `seen` first: a request stored since returns EAGAIN at once. */
-        if (0 != syscall(SYS_futex, cell, FUTEX_WAIT_PRIVATE, seen, &bound, NULL, 0)) {
-            rc = (errno == EAGAIN) ? 0 : errno;
-        }
-    }
-    atomic_fetch_sub_explicit(&request_waiters, 1, memory_order_seq_cst);
-    return rc;
 }

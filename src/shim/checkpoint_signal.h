@@ -46,10 +46,6 @@ void native_snapc_signal_end_checkpoint(void);
 /* The number of requests ignored because a checkpoint was active, since the last call; resets it to 0. */
 long native_snapc_signal_take_ignored(void);
 
-/* Waits at most timeout_ns for a request on the armed cell (the handler wakes it; no polling): 0 when the cell
- * holds REQUESTED or a wake-up came, ETIMEDOUT, EINTR, or EINVAL when disarmed. */
-int native_snapc_signal_wait_request(long timeout_ns);
-
 #ifdef __cplusplus
 }
 #endif

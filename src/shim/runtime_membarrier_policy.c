@@ -8,8 +8,7 @@
  * is missing or filtered: mprotect on one locked helper page, which makes the kernel interrupt the CPUs
  * running the process) costs nothing at start and is only used when the GC stops threads.
  *
- * The library links with --wrap=syscall, so the runtime's own syscall() calls land here (and the shim's futex
- * calls in checkpoint_signal.c, which pass through unchanged). A
+ * The library links with --wrap=syscall, so only the runtime's own syscall() calls land here. A
  * MEMBARRIER_CMD_QUERY is answered "no command offered" when a helper page can be locked, which sends
  * the runtime to the other way; if it cannot (RLIMIT_MEMLOCK exhausted), the query goes to the kernel and
  * the runtime registers as usual. Every other call goes through unchanged.

@@ -41,9 +41,6 @@ internal sealed class RankRuntime
 {
     private const int Off = 1;
 
-    /// <summary>How long a safe point sleeps on the request cell before it looks at its bound and connection again.</summary>
-    private static readonly TimeSpan RequestWaitSlice = TimeSpan.FromMilliseconds(10);
-
     private static readonly object s_lifecycle = new();
     private static RankRuntime? s_active;
     private static bool s_startedOnce;
@@ -372,12 +369,7 @@ internal sealed class RankRuntime
                     {
                         return false;
                     }
-                    // Nothing here yet: the signal handler wakes this wait; a pending or stalled request is
-                    // looked at again each millisecond (taking part in it needs the host's progress).
-                    if (_host.CheckpointPending || !_host.WaitForCheckpointRequest(RequestWaitSlice))
-                    {
-                        Thread.Sleep(1);
-                    }
+                    Thread.Sleep(1);
                 }
             }
             finally

@@ -88,29 +88,7 @@ public sealed unsafe class CheckpointSignalTests
         Assert.That(installed.Ok, Is.True, installed.ToString());
     }
 
-    /// <summary>A C <c>long</c> (64-bit on LP64) of nanoseconds.</summary>
-    private static nint Nanoseconds(long value) => (nint)value;
-
     private static void RaiseTestSignal() => Assert.That(TestLibc.Raise(TestSignal), Is.EqualTo(0));
-
-    [Test]
-    public void A_thread_waiting_for_a_request_is_woken_by_the_signal_and_a_disarmed_wait_returns_at_once()
-    {
-        const int ETIMEDOUT = 110;
-        Assert.That(Shim.SignalWaitRequest(Nanoseconds(5_000_000_000)), Is.EqualTo(Libc.EINVAL), "no signal armed: nothing to wait for");
-        SetPrevious(Libc.SIG_IGN, 0);
-        Install();
-        Assert.That(Shim.SignalWaitRequest(1_000_000), Is.EqualTo(ETIMEDOUT), "nothing requested within 1 ms");
-
-        var woken = -1;
-        var waiter = new Thread(() => woken = Shim.SignalWaitRequest(Nanoseconds(30_000_000_000)));
-        waiter.Start();
-        Thread.Sleep(50); // in the futex by now, or about to enter it (then it finds REQUESTED and returns at once)
-        RaiseTestSignal();
-        Assert.That(waiter.Join(TimeSpan.FromSeconds(20)), Is.True, "the handler woke the wait long before its 30 s bound");
-        Assert.That((woken, *_cell), Is.EqualTo((0, Requested)));
-        Assert.That(Shim.SignalWaitRequest(Nanoseconds(5_000_000_000)), Is.EqualTo(0), "a request already recorded: no wait");
-    }
 
     [Test]
     public void A_signal_requests_once_and_marks_active_then_only_counts_until_the_checkpoint_ends()

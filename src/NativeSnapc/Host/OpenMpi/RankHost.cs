@@ -5,7 +5,6 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using NativeSnapc.Abi;
 using NativeSnapc.Diagnostics;
-using NativeSnapc.Interop;
 using NativeSnapc.Protocol.Snapc;
 using NativeSnapc.Protocol.Wire;
 
@@ -345,13 +344,6 @@ internal sealed unsafe class RankHost
     /// <summary>Whether a checkpoint request is pending (the signal handler set REQUESTED) or a stalled one waits to resume.</summary>
     public bool CheckpointPending =>
         Volatile.Read(ref *_checkpointRequest) == (int)OpalCrCkptCmdState.StatusRequested || Volatile.Read(ref *_currentlyStalled) != 0;
-
-    /// <summary>
-    /// Waits at most <paramref name="bound"/> for the checkpoint signal's handler to record a request (it wakes the
-    /// waiter: no polling); false when no checkpoint signal is armed, and nothing was waited for.
-    /// </summary>
-    public bool WaitForCheckpointRequest(TimeSpan bound) =>
-        Shim.SignalWaitRequest((nint)(bound.Ticks * TimeSpan.NanosecondsPerTick)) != Libc.EINVAL;
 
     /// <summary><c>opal_cr_test_if_checkpoint_ready()</c>: takes part in a pending checkpoint.</summary>
     public void TestIfCheckpointReady() => _testIfCheckpointReady();
