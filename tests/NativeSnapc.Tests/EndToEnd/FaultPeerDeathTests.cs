@@ -18,6 +18,9 @@ public sealed class FaultPeerDeathTests
     /// <summary>What "noticed within about a second" allows on a loaded machine; the bounds configured are far longer.</summary>
     private static readonly TimeSpan NoticeLimit = TimeSpan.FromSeconds(2);
 
+    /// <summary>The handshake bound of the tests in which only it can end the wait.</summary>
+    private const int HandshakeSeconds = 2;
+
     // After the fault the application runs its loop for half a second, so that the peer's teardown has closed the
     // socket by the time the next request is sent.
     private static readonly string[] Steps = ["init", "request:checkpoint", "loop:500", "request:checkpoint", "finalize"];
@@ -25,28 +28,11 @@ public sealed class FaultPeerDeathTests
     [Test]
     public void Peer_killed_before_the_rendezvous_times_out_after_the_handshake_timeout_and_takes_no_checkpoint()
     {
-        const int handshake = 2, release = 4, reply = 2;
-        using var runtime = new ReferenceRuntime(["--die-at", "signal"], environment: Timeouts(handshake, release, reply));
-        var app = runtime.StartApp(Steps);
-
         // The FIFOs exist but no reader ever comes: only the handshake bound can end the wait.
-        var waited = TimeBetween(
-            () => runtime.PeerLines, l => l.StartsWith("FAULT die at=signal", StringComparison.Ordinal),
-            () => app.Lines, l => l.Contains("no local coordinator joined the handshake"),
-            TimeSpan.FromSeconds(handshake) + Slack, runtime);
-        app.WaitForExit(TimeSpan.FromSeconds(60));
-
-        Assert.That(waited, Is.GreaterThan(TimeSpan.FromSeconds(handshake) - TimeSpan.FromMilliseconds(500))
-            .And.LessThan(TimeSpan.FromSeconds(handshake) + Slack), runtime.Transcript());
-        AssertEndedByItself(runtime, app, 1);
-        var steps = app.StepsOf(0);
+        using var runtime = RunUntilTheHandshakeBoundEndsTheWait("signal", out var app);
         // The failed attempt ends the leader's wait for its checkpoint at once.
-        Assert.That(steps[1].Rc, Is.EqualTo(OpalStatus.Error), runtime.Transcript());
-        Assert.That(int.Parse(steps[1]["ms"]), Is.LessThan((handshake * 1000) + (int)Slack.TotalMilliseconds));
-        AssertLaterSendsFailCleanly(runtime, app, release, reply);
-        Assert.That(CheckpointsTaken(app), Is.Zero, "no checkpoint without a handshake");
+        Assert.That(int.Parse(app.StepsOf(0)[1]["ms"]), Is.LessThan((HandshakeSeconds * 1000) + (int)Slack.TotalMilliseconds));
         Assert.That(app.Lines, Has.Some.Contains("cannot send LOCAL_FINISH(7)"), "the attempt is reported; the dead peer cannot take it");
-        AssertNoPipeFilesLeft(runtime);
     }
 
     /// <summary>
@@ -57,23 +43,47 @@ public sealed class FaultPeerDeathTests
     [Test]
     public void Peer_killed_between_opening_the_FIFOs_and_the_options_times_out_after_the_handshake_timeout()
     {
-        const int handshake = 2, release = 4, reply = 2;
-        using var runtime = new ReferenceRuntime(["--die-at", "open"], environment: Timeouts(handshake, release, reply));
-        var app = runtime.StartApp(Steps);
+        using var runtime = RunUntilTheHandshakeBoundEndsTheWait("open", out _);
+    }
 
+    /// <summary>
+    /// The peer dies at <paramref name="dieAt"/>, before the application can tell it from a slow one: the handshake
+    /// bound, and nothing shorter, ends the wait; the checkpoint fails, later sends fail cleanly, nothing is taken
+    /// and no FIFO is left.
+    /// </summary>
+    private static ReferenceRuntime RunUntilTheHandshakeBoundEndsTheWait(string dieAt, out AppRun app)
+    {
+        const int release = 4, reply = 2;
+        var runtime = new ReferenceRuntime(["--die-at", dieAt], environment: Timeouts(HandshakeSeconds, release, reply));
+        try
+        {
+            app = Check(runtime, dieAt, release, reply);
+            return runtime;
+        }
+        catch
+        {
+            runtime.Dispose();
+            throw;
+        }
+    }
+
+    private static AppRun Check(ReferenceRuntime runtime, string dieAt, int release, int reply)
+    {
+        var run = runtime.StartApp(Steps);
         var waited = TimeBetween(
-            () => runtime.PeerLines, l => l.StartsWith("FAULT die at=open", StringComparison.Ordinal),
-            () => app.Lines, l => l.Contains("no local coordinator joined the handshake"),
-            TimeSpan.FromSeconds(handshake) + Slack, runtime);
-        app.WaitForExit(TimeSpan.FromSeconds(60));
+            () => runtime.PeerLines, l => l.StartsWith($"FAULT die at={dieAt}", StringComparison.Ordinal),
+            () => run.Lines, l => l.Contains("no local coordinator joined the handshake"),
+            TimeSpan.FromSeconds(HandshakeSeconds) + Slack, runtime);
+        run.WaitForExit(TimeSpan.FromSeconds(60));
 
-        Assert.That(waited, Is.GreaterThan(TimeSpan.FromSeconds(handshake) - TimeSpan.FromMilliseconds(500))
-            .And.LessThan(TimeSpan.FromSeconds(handshake) + Slack), runtime.Transcript());
-        AssertEndedByItself(runtime, app, 1);
-        Assert.That(app.StepsOf(0)[1].Rc, Is.EqualTo(OpalStatus.Error), runtime.Transcript());
-        AssertLaterSendsFailCleanly(runtime, app, release, reply);
-        Assert.That(CheckpointsTaken(app), Is.Zero, "no checkpoint without a handshake");
+        Assert.That(waited, Is.GreaterThan(TimeSpan.FromSeconds(HandshakeSeconds) - TimeSpan.FromMilliseconds(500))
+            .And.LessThan(TimeSpan.FromSeconds(HandshakeSeconds) + Slack), runtime.Transcript());
+        AssertEndedByItself(runtime, run, 1);
+        Assert.That(run.StepsOf(0)[1].Rc, Is.EqualTo(OpalStatus.Error), runtime.Transcript());
+        AssertLaterSendsFailCleanly(runtime, run, release, reply);
+        Assert.That(CheckpointsTaken(run), Is.Zero, "no checkpoint without a handshake");
         AssertNoPipeFilesLeft(runtime);
+        return run;
     }
 
     [TestCase("options", 0)]
