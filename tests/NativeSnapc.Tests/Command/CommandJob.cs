@@ -122,16 +122,7 @@ internal sealed class CommandJob : IDisposable
         Assert.Fail($"the job never got ready:\n{last}\n{Transcript()}");
     }
 
-    public int WaitForExit(TimeSpan bound)
-    {
-        if (!_run.WaitForExit(bound))
-        {
-            CommandProcesses.KillTree(_run);
-            Assert.Fail($"native-snapc run did not end within {bound.TotalSeconds} s:\n{Transcript()}");
-        }
-        _run.WaitForExit();
-        return _run.ExitCode;
-    }
+    public int WaitForExit(TimeSpan bound) => CommandProcesses.WaitForExit(_run, bound, "native-snapc run", Transcript);
 
     /// <summary>The pid each rank printed (IDENT vpid= … pid=).</summary>
     public int RankPid(int vpid)

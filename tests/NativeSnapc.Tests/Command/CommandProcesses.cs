@@ -18,6 +18,18 @@ internal static class CommandProcesses
         return $"--- {label}stdout ---\n{string.Join("\n", output)}\n--- {label}stderr ---\n{string.Join("\n", errors)}\n{logs}";
     }
 
+    /// <summary>The exit status of <paramref name="process"/>; past <paramref name="bound"/> it is killed and the test fails with the transcript.</summary>
+    public static int WaitForExit(Process process, TimeSpan bound, string what, Func<string> transcript)
+    {
+        if (!process.WaitForExit(bound))
+        {
+            KillTree(process);
+            NUnit.Framework.Assert.Fail($"{what} did not end within {bound.TotalSeconds} s:\n{transcript()}");
+        }
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
     /// <summary>Kills the process and everything it started, if it still runs (bounded).</summary>
     public static void KillTree(Process process)
     {

@@ -201,16 +201,7 @@ internal sealed class ProductJob : IDisposable
         }
     }
 
-    public int WaitForExit(TimeSpan bound)
-    {
-        if (!_process.WaitForExit(bound))
-        {
-            CommandProcesses.KillTree(_process);
-            Assert.Fail($"native-snapc did not end within {bound.TotalSeconds} s:\n{Transcript()}");
-        }
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
+    public int WaitForExit(TimeSpan bound) => CommandProcesses.WaitForExit(_process, bound, "native-snapc", Transcript);
 
     public string Transcript() => CommandProcesses.Transcript(RuntimeDirectory, Output, Errors, "");
 
